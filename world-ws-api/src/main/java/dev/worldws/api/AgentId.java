@@ -1,0 +1,36 @@
+package dev.worldws.api;
+
+/**
+ * The id of an agent inside a world (kebab-case by convention); also its folder name.
+ *
+ * <p>Validated at construction: 1 to 64 characters of letters, digits, {@code .}, {@code _} and {@code -},
+ * starting with a letter or digit; so it is always safe as a single path segment.
+ *
+ * @param value the name itself
+ * @throws InvalidNameException if {@code value} breaks the rule; the message names the value and the rule
+ */
+public record AgentId(String value) implements Comparable<AgentId> {
+    public AgentId {
+        NameRules.require("agent id", value);
+    }
+
+    /** Same as the constructor; reads better at call sites. */
+    public static AgentId of(String value) {
+        return new AgentId(value);
+    }
+
+    /** Whether {@code value} would be accepted, without throwing. */
+    public static boolean isValid(String value) {
+        return NameRules.isValid(value);
+    }
+
+    @Override
+    public int compareTo(AgentId other) {
+        return value.compareTo(other.value);
+    }
+
+    @Override
+    public String toString() {
+        return value;
+    }
+}

@@ -1,0 +1,36 @@
+package dev.worldws.api;
+
+/**
+ * The name of a read-only template world; also its folder name.
+ *
+ * <p>Validated at construction: 1 to 64 characters of letters, digits, {@code .}, {@code _} and {@code -},
+ * starting with a letter or digit; so it is always safe as a single path segment.
+ *
+ * @param value the name itself
+ * @throws InvalidNameException if {@code value} breaks the rule; the message names the value and the rule
+ */
+public record TemplateName(String value) implements Comparable<TemplateName> {
+    public TemplateName {
+        NameRules.require("template name", value);
+    }
+
+    /** Same as the constructor; reads better at call sites. */
+    public static TemplateName of(String value) {
+        return new TemplateName(value);
+    }
+
+    /** Whether {@code value} would be accepted, without throwing. */
+    public static boolean isValid(String value) {
+        return NameRules.isValid(value);
+    }
+
+    @Override
+    public int compareTo(TemplateName other) {
+        return value.compareTo(other.value);
+    }
+
+    @Override
+    public String toString() {
+        return value;
+    }
+}

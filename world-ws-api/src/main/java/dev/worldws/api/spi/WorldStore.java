@@ -1,0 +1,88 @@
+package dev.worldws.api.spi;
+
+import dev.worldws.api.TemplateName;
+import dev.worldws.api.UserId;
+import dev.worldws.api.WorldKey;
+import dev.worldws.api.WorldName;
+import dev.worldws.api.world.World;
+import java.util.List;
+
+/**
+ * Where templates and users' worlds live.
+ *
+ * <p><b>Templates</b> are read-only: no method of a store ever writes, moves or deletes anything under them.
+ * <b>User worlds</b> are private: a {@link WorldKey} names exactly one user's world, and nothing reachable
+ * through one user's key touches another user's data.
+ *
+ * <p><b>Threading:</b> implementations are thread-safe. Calls may block on I/O, so the core never calls a store
+ * from a transport thread. Writes of one world are serialized and atomic: a reader (or a crash) sees the old
+ * world or the new one, never a mix, and of two concurrent saves of the same world the later one wins whole.
+ *
+ * <p><b>Errors:</b> every method throws only subtypes of {@link dev.worldws.api.WorldWsException}:
+ * {@link dev.worldws.api.TemplateNotFoundException}, {@link dev.worldws.api.WorldNotFoundException},
+ * {@link dev.worldws.api.WorldExistsException}, {@link dev.worldws.api.CorruptWorldException} (naming the file),
+ * {@link dev.worldws.api.StorageException} (I/O failed; stored data is unchanged) and
+ * {@link dev.worldws.api.ReadOnlyTemplateException}.
+ *
+ * <p>Every implementation passes {@code dev.worldws.testkit.WorldStoreContract} unchanged.
+ */
+public interface WorldStore {
+
+    /** The names of all templates, sorted. */
+    List<TemplateName> listTemplates();
+
+    /** Whether a template of this name exists. */
+    boolean templateExists(TemplateName template);
+
+    /**
+     * Reads a template.
+     *
+     * @throws dev.worldws.api.TemplateNotFoundException if there is none of that name
+     */
+    World loadTemplate(TemplateName template);
+
+    /** Creates the user's space if it does not exist yet; idempotent. */
+    void createUserSpace(UserId user);
+
+    /** Deletes the user's space and every world in it; idempotent; never touches templates or other users. */
+    void deleteUserSpace(UserId user);
+
+    /**
+     * Copies a template into the user's space as a new world, creating the user's space if needed, and records
+     * {@code {originalTemplate, clonedFor, clonedAt}} in the new world's config.
+     *
+     * @return the new world as stored
+     * @throws dev.worldws.api.TemplateNotFoundException if the template does not exist
+     * @throws dev.worldws.api.WorldExistsException if the user already has a world of that name
+     */
+    World cloneFromTemplate(TemplateName template, WorldKey target);
+
+    /**
+     * Reads a user's world.
+     *
+     * @throws dev.worldws.api.WorldNotFoundException if the user has no world of that name
+     * @throws dev.worldws.api.CorruptWorldException if a stored file cannot be parsed (the file is left as it is)
+     */
+    World load(WorldKey key);
+
+    /**
+     * Replaces a user's world with {@code world}, atomically.
+     *
+     * @throws dev.worldws.api.WorldNotFoundException if the world does not exist (it was never cloned, or was
+     *         deleted): a save never resurrects a deleted world
+     */
+    void save(WorldKey key, World world);
+
+    /** The names of the user's worlds, sorted; empty if the user has no space. */
+    List<WorldName> listWorlds(UserId user);
+
+    /** Whether the user has a world of that name. */
+    boolean exists(WorldKey key);
+
+    /**
+     * Deletes one of a user's worlds.
+     *
+     * @return whether there was something to delete
+     */
+    boolean delete(WorldKey key);
+}

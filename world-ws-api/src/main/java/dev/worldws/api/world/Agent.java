@@ -1,0 +1,37 @@
+package dev.worldws.api.world;
+
+import dev.worldws.api.AgentId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * An agent as stored: its config, its system prompt ({@code system-prompt.md}) and its memory ({@code memory.json}).
+ */
+public record Agent(AgentConfig config, String systemPrompt, List<MemoryItem> memory) {
+    public Agent {
+        Objects.requireNonNull(config, "config");
+        systemPrompt = systemPrompt == null ? "" : systemPrompt;
+        memory = List.copyOf(memory);
+    }
+
+    public AgentId id() {
+        return config.id();
+    }
+
+    public Agent withConfig(AgentConfig newConfig) {
+        return new Agent(newConfig, systemPrompt, memory);
+    }
+
+    public Agent withSystemPrompt(String prompt) {
+        return new Agent(config, prompt, memory);
+    }
+
+    /** A copy with {@code item} appended to the memory. */
+    public Agent remember(MemoryItem item) {
+        List<MemoryItem> grown = new ArrayList<>(memory.size() + 1);
+        grown.addAll(memory);
+        grown.add(item);
+        return new Agent(config, systemPrompt, grown);
+    }
+}

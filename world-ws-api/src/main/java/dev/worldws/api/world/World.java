@@ -1,0 +1,55 @@
+package dev.worldws.api.world;
+
+import dev.worldws.api.AgentId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * An immutable snapshot of a whole world: config, agents (in id order), chats and event log.
+ * Templates and user worlds have the same shape; a template simply has no {@link WorldConfig#metadata()}.
+ */
+public record World(WorldConfig config, List<Agent> agents, List<Chat> chats, List<EventLogEntry> events) {
+    public World {
+        Objects.requireNonNull(config, "config");
+        agents = List.copyOf(agents);
+        chats = List.copyOf(chats);
+        events = List.copyOf(events);
+    }
+
+    public Optional<Agent> agent(AgentId id) {
+        return agents.stream().filter(agent -> agent.id().equals(id)).findFirst();
+    }
+
+    public World withConfig(WorldConfig newConfig) {
+        return new World(newConfig, agents, chats, events);
+    }
+
+    /** A copy in which the agent with the same id is replaced by {@code agent}, or {@code agent} is added. */
+    public World withAgent(Agent agent) {
+        List<Agent> replaced = new ArrayList<>(agents.size() + 1);
+        boolean found = false;
+        for (Agent existing : agents) {
+            if (existing.id().equals(agent.id())) {
+                replaced.add(agent);
+                found = true;
+            } else {
+                replaced.add(existing);
+            }
+        }
+        if (!found) {
+            replaced.add(agent);
+            replaced.sort((a, b) -> a.id().compareTo(b.id()));
+        }
+        return new World(config, replaced, chats, events);
+    }
+
+    public World withChats(List<Chat> newChats) {
+        return new World(config, agents, newChats, events);
+    }
+
+    public World withEvents(List<EventLogEntry> newEvents) {
+        return new World(config, agents, chats, newEvents);
+    }
+}
