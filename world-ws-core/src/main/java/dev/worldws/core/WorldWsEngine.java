@@ -1,0 +1,48 @@
+package dev.worldws.core;
+
+import dev.worldws.api.spi.Handshake;
+import dev.worldws.api.spi.Transport;
+import dev.worldws.api.spi.WorldStore;
+import java.time.Duration;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * The transport-independent heart of a world-ws server: authenticates connections, owns one runtime per user
+ * world, routes events, enforces limits, runs heartbeats and cleans up. A transport adapter (Jakarta WebSocket,
+ * in-memory) calls {@link #authenticate} at the handshake, {@link #open} when the connection opens, then feeds the
+ * returned {@link ConnectionHandler}.
+ *
+ * <p>Thread-safe. No method blocks on I/O.
+ */
+public interface WorldWsEngine extends AutoCloseable {
+
+    /**
+     * Decides who a handshake belongs to, through the configured authenticator; an anonymous handshake that
+     * carries a valid {@code resumeToken} query parameter gets its previous anonymous id back.
+     *
+     * @throws dev.worldws.api.AuthenticationException if the credential is refused; its message says why
+     */
+    Principal authenticate(Handshake handshake);
+
+    /** Registers an open connection and sends it {@code connected}. */
+    ConnectionHandler open(Transport transport, Principal principal);
+
+    /** The largest inbound text frame accepted, in bytes (adapters configure their containers with it). */
+    int maxMessageBytes();
+
+    /** A consistent snapshot of the engine's counters. */
+    EngineStats stats();
+
+    /** The store the engine reads and writes worlds through (for REST views). */
+    WorldStore store();
+
+    /**
+     * Shuts down gracefully: refuses new connections, tells every client {@code status server_shutdown}, lets
+     * in-flight replies finish within {@code grace}, saves every loaded world and closes connections with 1001.
+     */
+    CompletionStage<Void> shutdown(Duration grace);
+
+    /** Same as {@code shutdown(Duration.ZERO)}, waiting for it to finish. */
+    @Override
+    void close();
+}
