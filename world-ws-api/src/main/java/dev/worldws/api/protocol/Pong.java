@@ -1,0 +1,9 @@
+package dev.worldws.api.protocol;
+
+/** {@code pong}: the answer to {@code ping}. */
+public record Pong() implements ServerPayload {
+    @Override
+    public ServerMessageType messageType() {
+        return ServerMessageType.PONG;
+    }
+}

@@ -1,0 +1,30 @@
+package dev.worldws.api.protocol;
+
+import java.util.List;
+
+/**
+ * {@code world_selected}: the answer to {@code world_select}; from now on the connection receives the world's
+ * events.
+ *
+ * @param worldName the world's name
+ * @param templateName the template the request named
+ * @param world the world's configuration now
+ * @param agents its agents now, in id order
+ * @param created whether the world was just cloned from the template (otherwise an existing world was opened)
+ * @param recovered present only when the request had {@code resumeFrom}: {@code true} when exactly the missed
+ *        events follow this message (each with its {@code seq}), {@code false} when they could not be recovered
+ *        and this snapshot replaces the client's state
+ * @param seq the world's last sequence number included in this snapshot; events that follow have larger ones
+ * @param epoch the epoch of the world's sequence; send it back with {@code resumeFrom}
+ */
+public record WorldSelected(String worldName, String templateName, WorldView world, List<AgentView> agents,
+        boolean created, Boolean recovered, long seq, String epoch) implements ServerPayload {
+    public WorldSelected {
+        agents = List.copyOf(agents);
+    }
+
+    @Override
+    public ServerMessageType messageType() {
+        return ServerMessageType.WORLD_SELECTED;
+    }
+}
