@@ -1,0 +1,45 @@
+package dev.worldws.core.bus;
+
+import dev.worldws.api.spi.EventBus;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+
+/** Factories for {@link EventBus} implementations that live in this process. */
+public final class EventBuses {
+    /** Events kept per topic for replay, by default. */
+    public static final int DEFAULT_HISTORY_SIZE = 1000;
+    /** How long an event stays replayable, by default. */
+    public static final Duration DEFAULT_HISTORY_TTL = Duration.ofMinutes(2);
+
+    private EventBuses() {}
+
+    /** An in-process bus with the system UTC clock and the default history (1000 events, 2 minutes). */
+    public static EventBus inProcess() {
+        return inProcess(Clock.systemUTC(), DEFAULT_HISTORY_SIZE, DEFAULT_HISTORY_TTL);
+    }
+
+    /**
+     * An in-process bus: one server, no network. Each topic numbers its events 1, 2, 3, ... within a random epoch,
+     * keeps the newest {@code historySize} events that are younger than {@code historyTtl} for
+     * {@link EventBus#eventsSince}, and delivers every event synchronously to the topic's subscribers, in sequence
+     * order, on the thread that publishes (or, while that thread is already delivering on the topic, after the
+     * event it is delivering). A topic with no subscribers and no unexpired history is released, so memory does
+     * not grow with worlds that come and go; its next event starts a new epoch.
+     *
+     * @param clock the clock that ages the history
+     * @param historySize events kept per topic, at least 0
+     * @param historyTtl how long an event stays replayable, positive
+     */
+    public static EventBus inProcess(Clock clock, int historySize, Duration historyTtl) {
+        Objects.requireNonNull(clock, "clock");
+        Objects.requireNonNull(historyTtl, "historyTtl");
+        if (historySize < 0) {
+            throw new IllegalArgumentException("historySize must not be negative (was " + historySize + ")");
+        }
+        if (historyTtl.isNegative() || historyTtl.isZero()) {
+            throw new IllegalArgumentException("historyTtl must be positive (was " + historyTtl + ")");
+        }
+        return new InProcessEventBus(clock, historySize, historyTtl);
+    }
+}
