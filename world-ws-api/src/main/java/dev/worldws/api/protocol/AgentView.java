@@ -6,9 +6,9 @@ import java.util.Map;
  * An agent as clients see it: its configuration, system prompt and memory size. Fields of {@code extra} whose
  * name suggests a credential ({@code apiKey}, {@code token}, {@code secret}, {@code password}) are never sent.
  *
- * @param memorySize how many items the agent's memory holds
+ * @param memorySize how many items the agent's memory holds; absent in {@code agent_updated}
  */
 public record AgentView(String id, String name, String type, boolean active, boolean autoReply, String provider,
-        String model, Double temperature, Integer maxTokens, int llmCallCount, String systemPrompt, int memorySize,
+        String model, Double temperature, Integer maxTokens, int llmCallCount, String systemPrompt, Integer memorySize,
         Map<String, Object> extra) {
 }
