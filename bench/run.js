@@ -1,0 +1,431 @@
+#!/usr/bin/env node
+'use strict';
+// Runs the whole suite side by side: world-ws (the reference server jar), the Node `ws` baseline and the
+// Socket.IO baseline, each started on a free loopback port with a fresh data folder, each driven with
+// the same scenarios and the same load, then stopped. Writes bench/results/<stamp>.json and .md (and
+// latest.json / latest.md). Use bench/run.sh, which raises the open-files limit first.
+//
+//   node bench/run.js [--quick] [--servers ours,ws,socketio] [--jar examples/target/world-ws-server.jar]
+//                     [--template NAME] [--java-opts "-Xmx1g"] [--ours-args "--anonymous-grace 1s"]
+//                     [--idle N] [--churn-seconds S] [--churn-users N] [--out DIR] [--max-minutes M]
+//
+// Everything runs on 127.0.0.0/8, bounded in count and time; a watchdog ends the run (and every server
+// it started) after --max-minutes whatever happens.
+
+const fs = require('node:fs');
+const fsp = require('node:fs/promises');
+const os = require('node:os');
+const path = require('node:path');
+const http = require('node:http');
+const { spawn, execFile } = require('node:child_process');
+const { promisify } = require('node:util');
+const { parseArgs } = require('./baselines/world-logic');
+const { wsAdapter, socketIoAdapter } = require('./loadgen/adapters');
+const { assertLoopbackSources } = require('./loadgen/guard');
+const S = require('./loadgen/scenarios');
+
+const exec = promisify(execFile);
+const ROOT = path.resolve(__dirname, '..');
+const o = parseArgs(process.argv.slice(2), {
+  servers: 'ours,ws,socketio', jar: path.join(ROOT, 'examples/target/world-ws-server.jar'),
+  template: '', javaOpts: '-Xmx1g -XX:+UseG1GC', oursArgs: '', out: path.join(__dirname, 'results'),
+  sources: '127.0.0.1,127.0.0.2,127.0.0.3,127.0.0.4', maxMinutes: '', graceMs: '500',
+});
+
+const QUICK = Boolean(o.quick);
+const P = QUICK
+  ? { storm: 100, chatUsers: 100, chatRates: [200, 400], chatSeconds: 2, warmup: 1, fanConns: 20, fanRate: 50, fanSeconds: 2,
+    churnSeconds: 3, churnUsers: 100000, idle: 300, maxMinutes: 5 }
+  : { storm: 1000, chatUsers: 1000, chatRates: [1000, 2000], chatSeconds: 10, warmup: 2, fanConns: 20, fanRate: 50, fanSeconds: 10,
+    churnSeconds: 20, churnUsers: 100000, idle: 10000, maxMinutes: 20 };
+if (o.idle) P.idle = Number(o.idle);
+if (o.churnSeconds) P.churnSeconds = Number(o.churnSeconds);
+if (o.churnUsers) P.churnUsers = Number(o.churnUsers);
+if (o.maxMinutes) P.maxMinutes = Number(o.maxMinutes);
+const SOURCES = assertLoopbackSources(String(o.sources).split(','));
+
+const started = new Set();
+function stopAll() { for (const child of started) { try { child.kill('SIGKILL'); } catch (e) { /* already gone */ } } }
+const watchdog = setTimeout(() => {
+  console.error(`run: ${P.maxMinutes} minute limit reached, stopping every server and exiting`);
+  stopAll();
+  process.exit(3);
+}, P.maxMinutes * 60_000);
+watchdog.unref();
+process.on('SIGINT', () => { stopAll(); process.exit(130); });
+process.on('SIGTERM', () => { stopAll(); process.exit(143); });
+
+const log = (...a) => console.error(`[${new Date().toISOString().slice(11, 19)}]`, ...a);
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+function templatesRoot() {
+  const sample = path.join(ROOT, 'examples/src/main/resources/templates');
+  return fs.existsSync(sample) && fs.readdirSync(sample).some((d) => fs.existsSync(path.join(sample, d, 'config.json')))
+    ? sample : path.join(__dirname, 'fixtures/templates');
+}
+
+function pickTemplate(root) {
+  if (o.template) return o.template;
+  const names = fs.readdirSync(root).filter((d) => fs.existsSync(path.join(root, d, 'config.json'))).sort();
+  return names[0];
+}
+
+// ---------------------------------------------------------------- servers
+
+function startServer(name, cmd, args, logFile) {
+  return new Promise((resolve, reject) => {
+    const out = fs.createWriteStream(logFile);
+    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], cwd: ROOT });
+    started.add(child);
+    let buffer = '';
+    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`${name} did not print "Listening on" within 90 s (see ${logFile})`)); }, 90_000);
+    child.stdout.on('data', (d) => {
+      out.write(d);
+      if (buffer === null) return;
+      buffer += d.toString();
+      const m = /Listening on http:\/\/([^\s:/]+):(\d+)/.exec(buffer);
+      if (m) {
+        buffer = null;
+        clearTimeout(timer);
+        resolve({ name, child, pid: child.pid, host: m[1], port: Number(m[2]), logFile });
+      }
+    });
+    child.stderr.on('data', (d) => out.write(d));
+    child.on('exit', (code) => {
+      started.delete(child);
+      if (buffer !== null) { clearTimeout(timer); reject(new Error(`${name} exited with ${code} before listening (see ${logFile})`)); }
+    });
+  });
+}
+
+async function stopServer(s) {
+  if (s.child.exitCode !== null) return;
+  const exited = new Promise((r) => s.child.once('exit', r));
+  s.child.kill('SIGTERM');
+  if (await Promise.race([exited.then(() => true), sleep(20_000).then(() => false)])) return;
+  log(`${s.name} ignored SIGTERM for 20 s, killing it`);
+  s.child.kill('SIGKILL');
+  await exited;
+}
+
+function getJson(s, p) {
+  return new Promise((resolve) => {
+    const req = http.get({ host: s.host, port: s.port, path: p, timeout: 30_000 }, (res) => {
+      let body = '';
+      res.on('data', (d) => { body += d; });
+      res.on('end', () => { try { resolve(JSON.parse(body)); } catch (e) { resolve({ status: res.statusCode, body: body.slice(0, 200) }); } });
+    });
+    req.on('error', (e) => resolve({ error: e.message }));
+    req.on('timeout', () => { req.destroy(); resolve({ error: 'timeout' }); });
+  });
+}
+
+async function treeSize(dir) {
+  let files = 0; let bytes = 0; let dirs = 0;
+  async function walk(d) {
+    let entries;
+    try { entries = await fsp.readdir(d, { withFileTypes: true }); } catch (e) { return; }
+    for (const e of entries) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) { dirs++; await walk(p); } else {
+        files++;
+        try { bytes += (await fsp.stat(p)).size; } catch (err) { /* removed meanwhile */ }
+      }
+    }
+  }
+  await walk(dir);
+  return { files, dirs, bytes };
+}
+
+/** What the server holds right now: RSS, threads, open files, heap after a full GC, its own stats, its data folder. */
+async function probe(s) {
+  const status = fs.readFileSync(`/proc/${s.pid}/status`, 'utf8');
+  const kb = (k) => Number((new RegExp(`${k}:\\s+(\\d+)`).exec(status) || [])[1] || 0);
+  const result = { rssKiB: kb('VmRSS'), threads: kb('Threads'), openFiles: fs.readdirSync(`/proc/${s.pid}/fd`).length };
+  if (s.java) {
+    try {
+      await exec('jcmd', [String(s.pid), 'GC.run'], { timeout: 30_000 });
+      const info = (await exec('jcmd', [String(s.pid), 'GC.heap_info'], { timeout: 30_000 })).stdout;
+      result.heapAfterGcKiB = Number((/used (\d+)K/.exec(info) || [])[1]);
+    } catch (e) { result.heapError = e.message.slice(0, 200); }
+    // the GC above may have freed native memory too; read RSS again
+    const again = fs.readFileSync(`/proc/${s.pid}/status`, 'utf8');
+    result.rssKiB = Number((/VmRSS:\s+(\d+)/.exec(again) || [])[1]);
+  } else {
+    const st = await getJson(s, '/api/stats?gc=1');
+    result.heapAfterGcKiB = st.memory ? Math.round(st.memory.heapUsed / 1024) : undefined;
+  }
+  result.stats = await getJson(s, '/api/stats');
+  if (result.stats && result.stats.memory) delete result.stats.memory;
+  result.health = await getJson(s, '/health');
+  result.data = await treeSize(s.dataDir);
+  return result;
+}
+
+// ---------------------------------------------------------------- calibration
+
+/** One message to world-ws: how many agents answer, with how many chunks of how many words, in how many frames. */
+async function calibrate(adapter, template) {
+  const ctx = new S.Context(adapter, { template, sources: SOURCES });
+  const u = await ctx.open();
+  await ctx.select(u.client, 'calibration');
+  const frames = [];
+  u.client.onFrame = (f) => frames.push(f.json());
+  u.client.send({ type: 'chat_send', id: 'cal-1', payload: { content: 'hello everyone, how are you today?' } });
+  let last = -1;
+  for (let i = 0; i < 100 && (frames.length !== last || frames.length === 0); i++) { last = frames.length; await sleep(100); }
+  u.client.close();
+  const agents = new Map();
+  let eventStreams = 0;
+  for (const f of frames) {
+    if (f.type === 'event_stream') eventStreams++;
+    if (f.type !== 'chat_response') continue;
+    const p = f.payload || {};
+    const a = agents.get(p.agentName) || { chunks: 0, words: 0 };
+    if (p.kind === 'chunk') { a.chunks++; a.words += String(p.content || '').trim().split(/\s+/).filter(Boolean).length; }
+    agents.set(p.agentName, a);
+  }
+  const n = agents.size;
+  const chunks = n ? Math.round([...agents.values()].reduce((x, a) => x + a.chunks, 0) / n) : 5;
+  const words = n ? Math.max(1, Math.round([...agents.values()].reduce((x, a) => x + a.words, 0) / Math.max(1, n * chunks))) : 4;
+  return { agents: n, chunks, chunkWords: words, framesPerMessage: frames.length, eventStreams, frameTypes: countBy(frames.map((f) => f.type)) };
+}
+
+function countBy(xs) { const m = {}; for (const x of xs) m[x] = (m[x] || 0) + 1; return m; }
+
+// ---------------------------------------------------------------- one server, all scenarios
+
+async function runScenarios(s, adapter, template, expectReplies) {
+  const ctx = () => new S.Context(adapter, { template, sources: SOURCES, expectReplies });
+  const r = { server: s.name, scenarios: {} };
+  r.atStart = await probe(s);
+  log(`${s.name}: connect storm (${P.storm})`);
+  r.scenarios.storm = await S.connectStorm(ctx(), { connections: P.storm, concurrency: 50, maxSeconds: 120 });
+  r.chat = [];
+  for (const rate of P.chatRates) {
+    log(`${s.name}: chat round trip, ${P.chatUsers} users, ${rate} msg/s`);
+    r.chat.push(await S.chatRoundTrip(ctx(), { users: P.chatUsers, rate, seconds: P.chatSeconds, warmupSeconds: P.warmup, concurrency: 50, maxSeconds: 120 }));
+  }
+  log(`${s.name}: fan-out to ${P.fanConns} connections`);
+  r.scenarios.fanout = await S.fanOut(ctx(), { connections: P.fanConns, rate: P.fanRate, seconds: P.fanSeconds, warmupSeconds: P.warmup });
+  await sleep(Number(o.graceMs) + 1000);
+  r.beforeChurn = await probe(s);
+  log(`${s.name}: churn for ${P.churnSeconds} s`);
+  r.scenarios.churn = await S.churn(ctx(), { seconds: P.churnSeconds, concurrency: 20, maxUsers: P.churnUsers });
+  r.afterChurn = await settle(s, r.beforeChurn);
+  log(`${s.name}: idle, ${P.idle} connections`);
+  const before = await probe(s);
+  r.scenarios.idle = await S.idle(ctx(), {
+    connections: P.idle, concurrency: 100, holdSeconds: 2, maxSeconds: 180,
+    whileOpen: async (open) => {
+      const during = await probe(s);
+      return {
+        open, before, during,
+        rssPerConnectionKiB: round((during.rssKiB - before.rssKiB) / open),
+        heapPerConnectionKiB: round((during.heapAfterGcKiB - before.heapAfterGcKiB) / open),
+      };
+    },
+  });
+  r.atEnd = await settle(s, before);
+  return r;
+}
+
+/** Waits (bounded) for the server to release what the last scenario left: open files and data back to the reference. */
+async function settle(s, reference) {
+  let p;
+  for (let i = 0; i < 20; i++) {
+    await sleep(Math.max(500, Number(o.graceMs)));
+    p = await probe(s);
+    if (p.openFiles <= reference.openFiles + 2 && p.data.files <= reference.data.files) break;
+  }
+  return p;
+}
+
+function round(x) { return Math.round(x * 100) / 100; }
+
+// ---------------------------------------------------------------- report
+
+function row(label, values, fmt = (v) => v, better = 'lower') {
+  const [ours, ws, sio] = values;
+  const ratio = (a, b) => (typeof a === 'number' && typeof b === 'number' && b !== 0 ? (a / b).toFixed(2) : '–');
+  const f = (v) => (v === undefined || v === null || Number.isNaN(v) ? '–' : fmt(v));
+  return `| ${label} | ${f(ours)} | ${f(ws)} | ${f(sio)} | ${ratio(ours, ws)} | ${ratio(ours, sio)} | ${better} |`;
+}
+
+function markdown(result) {
+  const by = Object.fromEntries(result.servers.map((r) => [r.server, r]));
+  const get = (fn) => ['ours', 'ws', 'socketio'].map((n) => { try { return by[n] ? fn(by[n]) : undefined; } catch (e) { return undefined; } });
+  const ms = (v) => v.toFixed(2);
+  const lines = [];
+  lines.push(`Run ${result.startedAt} (${result.mode}), ${result.machine.cpus} × ${result.machine.cpuModel}, ${result.machine.memGiB} GiB, Node ${result.versions.node}, ${result.versions.java || 'no Java'}.`);
+  lines.push(`Load: template \`${result.template}\`; ${result.calibration ? `${result.calibration.agents} agents × ${result.calibration.chunks} chunks × ${result.calibration.chunkWords} words per reply (calibrated on world-ws)` : 'baseline defaults (world-ws not run)'}.`);
+  lines.push('');
+  lines.push('| metric | world-ws | Node ws | Socket.IO | world-ws / ws | world-ws / Socket.IO | better |');
+  lines.push('|---|---|---|---|---|---|---|');
+  lines.push(row(`connect + select (clone), ${P.storm} users: per s`, get((r) => r.scenarios.storm.perSecond), (v) => v.toFixed(0), 'higher'));
+  lines.push(row('connect + select p50 (ms)', get((r) => r.scenarios.storm.connectAndSelect.p50), ms));
+  lines.push(row('connect + select p99 (ms)', get((r) => r.scenarios.storm.connectAndSelect.p99), ms));
+  P.chatRates.forEach((rate, i) => {
+    lines.push(row(`chat ${rate}/s, ${P.chatUsers} users: p50 (ms)`, get((r) => r.chat[i].latency.p50), ms));
+    lines.push(row(`chat ${rate}/s: p99 (ms)`, get((r) => r.chat[i].latency.p99), ms));
+    lines.push(row(`chat ${rate}/s: p99.9 (ms)`, get((r) => r.chat[i].latency.p999), ms));
+    lines.push(row(`chat ${rate}/s: max (ms)`, get((r) => r.chat[i].latency.max), ms));
+    lines.push(row(`chat ${rate}/s: achieved rate`, get((r) => r.chat[i].achievedRate), (v) => v.toFixed(0), 'higher'));
+    lines.push(row(`chat ${rate}/s: lost / rejected`, get((r) => r.chat[i].lost + Object.values(r.chat[i].rejected).reduce((a, b) => a + b, 0)), (v) => String(v)));
+  });
+  lines.push(row(`fan-out to ${P.fanConns} conns, ${P.fanRate}/s: p50 all (ms)`, get((r) => r.scenarios.fanout.latencyAll.p50), ms));
+  lines.push(row('fan-out: p99 all (ms)', get((r) => r.scenarios.fanout.latencyAll.p99), ms));
+  lines.push(row(`churn (${P.churnSeconds} s): users through`, get((r) => r.scenarios.churn.users), (v) => String(v), 'higher'));
+  lines.push(row('churn: users per s', get((r) => r.scenarios.churn.usersPerSecond), (v) => v.toFixed(0), 'higher'));
+  lines.push(row('churn: heap after GC before → after (KiB)', get((r) => r.afterChurn.heapAfterGcKiB - r.beforeChurn.heapAfterGcKiB), (v) => `${v >= 0 ? '+' : ''}${v}`));
+  lines.push(row('churn: open files after − before', get((r) => r.afterChurn.openFiles - r.beforeChurn.openFiles), (v) => `${v >= 0 ? '+' : ''}${v}`));
+  lines.push(row('churn: data files after − before', get((r) => r.afterChurn.data.files - r.beforeChurn.data.files), (v) => `${v >= 0 ? '+' : ''}${v}`));
+  lines.push(row(`idle ${P.idle} conns: RSS per conn (KiB)`, get((r) => r.scenarios.idle.server.rssPerConnectionKiB), (v) => v.toFixed(1)));
+  lines.push(row('idle: heap after GC per conn (KiB)', get((r) => r.scenarios.idle.server.heapPerConnectionKiB), (v) => v.toFixed(1)));
+  lines.push(row('idle: connect + select per s', get((r) => r.scenarios.idle.ok / r.scenarios.idle.openSeconds), (v) => v.toFixed(0), 'higher'));
+  lines.push('');
+  lines.push('Targets (issue 6):');
+  for (const t of result.targets) lines.push(`- ${t.pass === null ? 'n/a ' : t.pass ? 'PASS' : 'FAIL'} ${t.target}: ${t.detail}`);
+  return lines.join('\n') + '\n';
+}
+
+function targets(result) {
+  const by = Object.fromEntries(result.servers.map((r) => [r.server, r]));
+  const t = [];
+  const check = (target, fn) => {
+    try {
+      const [pass, detail] = fn();
+      t.push({ target, pass, detail });
+    } catch (e) { t.push({ target, pass: null, detail: `not measured (${e.message})` }); }
+  };
+  const need = (n) => { if (!by[n]) throw new Error(`${n} not run`); return by[n]; };
+  check('chat p99 no worse than Node ws', () => {
+    const a = need('ours').chat[0].latency.p99; const b = need('ws').chat[0].latency.p99;
+    return [a <= b, `${a} ms vs ${b} ms`];
+  });
+  check('chat p99 at most a quarter of Socket.IO', () => {
+    const a = need('ours').chat[0].latency.p99; const b = need('socketio').chat[0].latency.p99;
+    return [a <= b / 4, `${a} ms vs ${b} ms / 4 = ${(b / 4).toFixed(2)} ms`];
+  });
+  check(`chat p99 under 5 ms at ${P.chatRates[1]} msg/s`, () => {
+    const c = need('ours').chat[1];
+    return [c.latency.p99 < 5 && c.lost === 0, `${c.latency.p99} ms, ${c.lost} lost`];
+  });
+  check('fan-out p99 no worse than Node ws', () => {
+    const a = need('ours').scenarios.fanout.latencyAll.p99; const b = need('ws').scenarios.fanout.latencyAll.p99;
+    return [a <= b, `${a} ms vs ${b} ms`];
+  });
+  check('connect + select at least as fast as Node ws', () => {
+    const a = need('ours').scenarios.storm.perSecond; const b = need('ws').scenarios.storm.perSecond;
+    return [a >= b, `${a}/s vs ${b}/s`];
+  });
+  check(`idle: RSS per connection at most Socket.IO's (${P.idle} conns)`, () => {
+    const a = need('ours').scenarios.idle.server.rssPerConnectionKiB; const b = need('socketio').scenarios.idle.server.rssPerConnectionKiB;
+    return [a <= b, `${a} KiB vs ${b} KiB`];
+  });
+  check('idle: heap per connection at most 32 KiB, world included', () => {
+    const a = need('ours').scenarios.idle.server.heapPerConnectionKiB;
+    return [a <= 32, `${a} KiB`];
+  });
+  check('churn with nothing retained', () => {
+    const r = need('ours');
+    const c = r.scenarios.churn;
+    const files = r.afterChurn.data.files - r.beforeChurn.data.files;
+    const fds = r.afterChurn.openFiles - r.beforeChurn.openFiles;
+    const heap = r.afterChurn.heapAfterGcKiB - r.beforeChurn.heapAfterGcKiB;
+    const conns = r.afterChurn.stats && (r.afterChurn.stats.connections ?? r.afterChurn.stats.openConnections);
+    const ok = files <= 0 && fds <= 2 && heap < 4096 && c.users > 0;
+    return [ok && c.users >= 100000 ? true : ok ? null : false,
+      `${c.users} users in ${c.seconds} s (target 100,000${c.users >= 100000 ? '' : ': run with --churn-users 100000 --churn-seconds 600'}); data files ${files >= 0 ? '+' : ''}${files}, open files ${fds >= 0 ? '+' : ''}${fds}, heap after GC ${heap >= 0 ? '+' : ''}${heap} KiB, connections after: ${conns}`];
+  });
+  return t;
+}
+
+// ---------------------------------------------------------------- main
+
+async function versions() {
+  const v = { node: process.versions.node, ws: require('ws/package.json').version, socketio: require('socket.io/package.json').version };
+  try { v.java = (await exec('java', ['-version'])).stderr.split('\n')[1].trim(); } catch (e) { v.java = undefined; }
+  return v;
+}
+
+async function main() {
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
+  const work = await fsp.mkdtemp(path.join(os.tmpdir(), 'world-ws-bench-'));
+  await fsp.mkdir(o.out, { recursive: true });
+  const root = templatesRoot();
+  const template = pickTemplate(root);
+  const wanted = String(o.servers).split(',');
+  const result = {
+    startedAt: new Date().toISOString(), mode: QUICK ? 'quick' : 'full', profile: P, template, templatesRoot: path.relative(ROOT, root),
+    machine: { cpus: os.cpus().length, cpuModel: (os.cpus()[0] || {}).model, memGiB: Math.round(os.totalmem() / 2 ** 30), kernel: os.release(),
+      openFilesLimit: Number((await exec('bash', ['-c', 'ulimit -n'])).stdout.trim()) },
+    versions: await versions(), servers: [], skipped: {},
+  };
+  log(`templates from ${result.templatesRoot}, template ${template}; work folder ${work}`);
+
+  let baselineArgs = [];
+  if (wanted.includes('ours')) {
+    if (!fs.existsSync(o.jar)) {
+      result.skipped.ours = `no server jar at ${path.relative(ROOT, o.jar)} (build it: ./mvnw -B -pl examples -am package -DskipTests)`;
+      log(result.skipped.ours);
+    } else {
+      const dataDir = path.join(work, 'ours');
+      const args = [...String(o.javaOpts).split(/\s+/).filter(Boolean), '-jar', o.jar, '--port', '0', '--host', '127.0.0.1', '--data-dir', dataDir,
+        ...String(o.oursArgs).split(/\s+/).filter(Boolean)];
+      try {
+        const s = await startServer('ours', 'java', args, path.join(work, 'ours.log'));
+        s.java = true; s.dataDir = dataDir;
+        const adapter = wsAdapter(`ws://${s.host}:${s.port}/ws`);
+        try {
+          result.calibration = await calibrate(adapter, template);
+          log(`calibration on world-ws: ${JSON.stringify(result.calibration)}`);
+          const c = result.calibration;
+          if (c.agents > 0) {
+            baselineArgs = ['--agents', String(c.agents), '--chunks', String(c.chunks), '--chunk-words', String(c.chunkWords),
+              '--echo-message', String(c.eventStreams >= 1), '--agent-message', String(c.eventStreams >= 1 + c.agents)];
+          }
+          result.servers.push(await runScenarios(s, adapter, template, c.agents || undefined));
+        } catch (e) {
+          result.skipped.ours = `failed: ${e.stack}`;
+          log(result.skipped.ours);
+        }
+        await stopServer(s);
+        result.oursLog = (await fsp.readFile(s.logFile, 'utf8')).split('\n').slice(-30).join('\n');
+      } catch (e) {
+        result.skipped.ours = `could not start: ${e.message}`;
+        log(result.skipped.ours);
+      }
+    }
+  }
+  for (const name of ['ws', 'socketio']) {
+    if (!wanted.includes(name)) continue;
+    const dataDir = path.join(work, name);
+    const script = path.join(__dirname, 'baselines', name === 'ws' ? 'ws-server.js' : 'socketio-server.js');
+    const s = await startServer(name, process.execPath, ['--expose-gc', script, '--port', '0', '--host', '127.0.0.1', '--data-dir', dataDir,
+      '--templates-dir', root, '--grace-ms', String(o.graceMs), ...baselineArgs], path.join(work, `${name}.log`));
+    s.dataDir = dataDir;
+    const adapter = name === 'ws' ? wsAdapter(`ws://${s.host}:${s.port}/ws`) : socketIoAdapter(`http://${s.host}:${s.port}`);
+    try {
+      result.servers.push(await runScenarios(s, adapter, template, result.calibration && result.calibration.agents || undefined));
+    } catch (e) {
+      result.skipped[name] = `failed: ${e.stack}`;
+      log(result.skipped[name]);
+    }
+    await stopServer(s);
+  }
+  result.finishedAt = new Date().toISOString();
+  result.targets = targets(result);
+  const md = markdown(result);
+  const base = path.join(o.out, `${stamp}-${result.mode}`);
+  await fsp.writeFile(`${base}.json`, JSON.stringify(result, null, 2));
+  await fsp.writeFile(`${base}.md`, md);
+  await fsp.copyFile(`${base}.json`, path.join(o.out, `latest-${result.mode}.json`));
+  await fsp.copyFile(`${base}.md`, path.join(o.out, `latest-${result.mode}.md`));
+  await fsp.rm(work, { recursive: true, force: true });
+  process.stdout.write(md);
+  log(`wrote ${path.relative(process.cwd(), base)}.json and .md`);
+  process.exit(0);
+}
+
+main().catch((e) => { console.error(e.stack); stopAll(); process.exit(1); });
