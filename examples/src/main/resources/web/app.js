@@ -138,8 +138,8 @@ function connected(payload) {
   $('user-id').title = payload.anonymous ? 'Anonymous: kept while this tab lives' : 'Signed in with a token';
   loadWorlds();
   const world = state.world ?? saved.world;
-  if (!world) return;
-  const resume = state.world && state.lastSeq > 0;
+  if (!world?.worldName) return;
+  const resume = state.world !== null; // this page saw the world: ask only for what it missed
   const selection = { templateName: world.templateName, worldName: world.worldName };
   if (resume) {
     selection.resumeFrom = state.lastSeq;
@@ -167,10 +167,16 @@ function worldSelected(message, payload) {
     showNotice('Reconnected: nothing was missed.');
   } else {
     state.resuming = null;
-    state.lastSeq = numberOr(payload.seq ?? payload.lastSeq ?? message.seq, 0);
+    state.lastSeq = numberOr(payload.seq ?? message.seq, 0);
     renderAgents(payload.agents ?? world.agents ?? []);
-    renderHistory(payload.history ?? payload.messages ?? world.events ?? []);
-    if (resuming) showNotice('Could not recover the missed events: reloaded the world.');
+    if (resuming) {
+      // Keep what is on screen, but say plainly that something may be missing in between.
+      addBubble('system', 'system', message.timestamp).dataset.complete = 'true';
+      setText(log.lastElementChild, 'Reconnected, but the events missed meanwhile could not be recovered.');
+      showNotice('Could not recover the missed events: reloaded the world.');
+    } else {
+      renderHistory(payload.history ?? payload.messages ?? world.events ?? []);
+    }
   }
   setComposerEnabled(true);
   markCurrentWorld();
@@ -182,13 +188,14 @@ function worldSelected(message, payload) {
 function reloaded(payload) {
   const world = payload.world ?? {};
   renderAgents(payload.agents ?? world.agents ?? []);
-  renderHistory(payload.history ?? world.events ?? []);
+  const history = payload.history ?? world.events;
+  if (Array.isArray(history)) renderHistory(history);
   showNotice('The world was reloaded from storage.');
 }
 
 function status(payload) {
-  if (payload.type === 'server_shutdown') showNotice('The server is restarting; this page will reconnect by itself.');
-  else if (payload.message) showNotice(payload.message);
+  // Other statuses acknowledge our own requests; what they confirm is already on screen.
+  if (payload.type === 'server_shutdown') showNotice('The server is shutting down; this page will reconnect by itself.');
 }
 
 function serverError(payload, replyTo) {
@@ -237,7 +244,7 @@ function showMessage(event, message) {
   // An agent's finished reply may arrive as a message too; it is the stream we already show.
   bubble ??= kind === 'agent' && [...log.querySelectorAll('.msg.agent[data-complete="true"]:not([data-linked])')]
     .find((b) => b.dataset.sender === event.sender && b.dataset.text === content);
-  if (!bubble) bubble = addBubble(kind, event.sender, event.timestamp ?? message?.timestamp);
+  if (!bubble) bubble = addBubble(kind, event.sender, event.createdAt ?? event.timestamp ?? message?.timestamp);
   bubble.classList.remove('pending');
   bubble.dataset.linked = 'true';
   bubble.dataset.complete = 'true';

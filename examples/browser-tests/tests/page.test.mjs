@@ -1,0 +1,195 @@
+// The page served by the reference server, driven in headless chromium as a person would use it.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  Cable, ReferenceServer, byTestId, completeReplies, eventually, launchBrowser, message, openVisitor, openWorld,
+  say, screenshotOnFailure, waitForOpen,
+} from './support.mjs';
+
+// Reconnect quickly in tests; the page's default backoff ceiling is 15 s.
+const PAGE = '?backoffMaxMs=1000';
+const unique = (prefix) => `${prefix}-${Math.random().toString(36).slice(2, 8)}`;
+
+let server;
+let browser;
+
+before(async () => {
+  [server, browser] = await Promise.all([new ReferenceServer().start(), launchBrowser()]);
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.dispose();
+});
+
+/** Runs a test body with pages it opens; screenshots them if it fails, checks their consoles, closes them. */
+function withVisitors(name, body) {
+  return test(name, async () => {
+    const pages = [];
+    const visit = async (url = server.url + PAGE, options) => {
+      const page = await openVisitor(browser, url, options);
+      pages.push(page);
+      return page;
+    };
+    try {
+      await screenshotOnFailure(name, () => pages, async () => {
+        await body(visit);
+        for (const page of pages) assert.deepEqual(page.problems, [], 'the page logged no errors');
+      });
+    } finally {
+      await Promise.all(pages.map((page) => page.context().close()));
+    }
+  });
+}
+
+/** Records every distinct text each agent reply shows while it streams, keyed by message id. */
+async function recordReplyGrowth(page) {
+  await page.evaluate(() => {
+    window.replyTexts = {};
+    const log = document.querySelector('[data-testid="chat-log"]');
+    new MutationObserver(() => {
+      log.querySelectorAll('[data-testid="message"][data-kind="agent"]').forEach((bubble, i) => {
+        const key = bubble.dataset.messageId ?? `#${i}`;
+        const seen = (window.replyTexts[key] ??= []);
+        const text = bubble.querySelector('[data-testid="message-content"]').textContent;
+        if (text && seen.at(-1) !== text) seen.push(text);
+      });
+    }).observe(log, { subtree: true, childList: true, characterData: true, attributes: true });
+  });
+}
+
+const resumeTokenOf = (page) => page.evaluate(() => sessionStorage.getItem('wws.resumeToken'));
+const userIdOf = (page) => byTestId(page, 'user-id').textContent();
+
+withVisitors('a visitor picks a template, sends a message and watches the reply stream in', async (visit) => {
+  const page = await visit();
+  const templates = await page.locator('[data-testid="template-select"] option').allTextContents();
+  assert.ok(templates.length > 0, 'the server lists its templates');
+  await openWorld(page, unique('first'));
+  const agentNames = await page.locator('[data-testid="agent-name"]').allTextContents();
+  assert.ok(agentNames.length > 0, 'the world shows its agents');
+
+  await recordReplyGrowth(page);
+  await say(page, 'Hello, world!');
+
+  await message(page, 'human', 'Hello, world!').waitFor();
+  await completeReplies(page).first().waitFor();
+  assert.equal(await byTestId(page, 'chat-input').inputValue(), '', 'Enter sent the message and cleared the box');
+  const author = await completeReplies(page).first().locator('[data-testid="message-author"]').textContent();
+  assert.ok(agentNames.includes(author), `the reply names its agent (${author} in ${agentNames})`);
+  const growth = await page.evaluate(() => window.replyTexts);
+  const streamed = Object.values(growth).filter((texts) => texts.length >= 2);
+  assert.ok(streamed.length > 0, `a reply grew chunk by chunk: ${JSON.stringify(growth)}`);
+  for (const texts of streamed) {
+    texts.slice(1).forEach((text, i) => assert.ok(text.startsWith(texts[i]), `each step extends the last: ${JSON.stringify(texts)}`));
+  }
+});
+
+withVisitors('two tabs of one visitor see each other\'s messages and agent edits live', async (visit) => {
+  const first = await visit();
+  const worldName = unique('shared');
+  const template = await openWorld(first, worldName);
+  const second = await visit(undefined, { resumeToken: await resumeTokenOf(first) });
+  await waitForOpen(second);
+  assert.equal(await userIdOf(second), await userIdOf(first), 'the second tab resumes the same anonymous user');
+  await second.locator(`[data-testid="world-item"][data-world="${worldName}"]`).waitFor();
+  await openWorld(second, worldName, template);
+
+  await say(second, 'Sent from the second tab');
+  await message(first, 'human', 'Sent from the second tab').waitFor();
+  await completeReplies(first).first().waitFor();
+  await completeReplies(second).first().waitFor();
+
+  const agent = first.locator('[data-testid="agent-item"]').first();
+  const agentId = await agent.getAttribute('data-agent');
+  const prompt = `Answer in one short sentence. (${unique('edit')})`;
+  await agent.locator('[data-testid="agent-edit-button"]').click();
+  await byTestId(first, 'agent-active-input').uncheck();
+  await byTestId(first, 'agent-prompt-input').fill(prompt);
+  await byTestId(first, 'agent-save-button').click();
+
+  const mirrored = second.locator(`[data-testid="agent-item"][data-agent="${agentId}"]`);
+  await second.locator(`[data-testid="agent-item"][data-agent="${agentId}"][data-active="false"]`).waitFor();
+  assert.equal(await mirrored.locator('[data-testid="agent-status"]').textContent(), 'inactive');
+  await mirrored.locator('[data-testid="agent-edit-button"]').click();
+  assert.equal(await byTestId(second, 'agent-prompt-input').inputValue(), prompt, 'the other tab sees the new prompt');
+  assert.equal(await byTestId(second, 'agent-active-input').isChecked(), false);
+});
+
+withVisitors('a second visitor sees nothing of the first, even with the same world name', async (visit) => {
+  const alice = await visit();
+  const bob = await visit();
+  const worldName = unique('garden');
+  const template = await openWorld(alice, worldName);
+  const secret = unique('secret');
+  await say(alice, `Only for me: ${secret}`);
+  await completeReplies(alice).first().waitFor();
+  await openWorld(alice, unique('alice-only'), template);
+
+  await openWorld(bob, worldName, template);
+  assert.notEqual(await userIdOf(bob), await userIdOf(alice), 'two visitors are two users');
+  await say(bob, 'Bob was here');
+  await completeReplies(bob).first().waitFor();
+
+  assert.equal(await bob.getByText(secret).count(), 0, 'bob never sees alice\'s message');
+  const bobsWorlds = await bob.locator('[data-testid="world-item"]').evaluateAll((items) => items.map((i) => i.dataset.world));
+  assert.deepEqual(bobsWorlds, [worldName], 'bob lists only his own world');
+  await openWorld(alice, worldName, template);
+  await alice.getByText(secret).waitFor();
+  assert.equal(await alice.getByText('Bob was here').count(), 0, 'alice never sees bob\'s message');
+});
+
+withVisitors('after a network drop the page reconnects by itself and catches up what it missed', async (visit) => {
+  const cable = await new Cable(server.port).start();
+  try {
+    const away = await visit(cable.url + PAGE);
+    const worldName = unique('resume');
+    const template = await openWorld(away, worldName);
+    const stay = await visit(undefined, { resumeToken: await resumeTokenOf(away) });
+    await openWorld(stay, worldName, template);
+
+    cable.unplug();
+    await away.locator('[data-testid="conn-state"][data-state="reconnecting"]').waitFor();
+    await say(stay, 'Said while the other tab was away');
+    await completeReplies(stay).first().waitFor();
+
+    cable.plugIn();
+    await waitForOpen(away);
+    await away.locator('[data-testid="notice"]', { hasText: /caught up \d+ missed events?/ }).waitFor();
+    await message(away, 'human', 'Said while the other tab was away').waitFor();
+    await completeReplies(away).first().waitFor();
+    const missed = Number(/caught up (\d+)/.exec(await byTestId(away, 'notice').textContent())[1]);
+    assert.ok(missed >= 2, `the message and the reply were among the missed events (${missed})`);
+  } finally {
+    await cable.dispose();
+  }
+});
+
+withVisitors('after a server restart the page reconnects, says what happened and chats on', async (visit) => {
+  const page = await visit();
+  await openWorld(page, unique('restart'));
+  await say(page, 'Before the restart');
+  await completeReplies(page).first().waitFor();
+
+  await server.stop();
+  await page.locator('[data-testid="conn-state"][data-state="reconnecting"]').waitFor();
+  await eventually(async () => /Reconnecting in \d+s/.test(await byTestId(page, 'conn-label').textContent()), 'a countdown');
+  await server.start();
+
+  await waitForOpen(page);
+  await page.locator('[data-testid="notice"]', { hasText: /caught up|nothing was missed|could not recover/i }).waitFor({ timeout: 20_000 });
+  await message(page, 'human', 'Before the restart').waitFor();
+  await say(page, 'After the restart');
+  await message(page, 'human', 'After the restart').waitFor();
+  await eventually(async () => (await completeReplies(page).count()) >= 2, 'a reply after the restart', 20_000);
+});
+
+withVisitors('on a phone-sized screen the conversation stays usable', async (visit) => {
+  const page = await visit(undefined, { viewport: { width: 390, height: 780 } });
+  await openWorld(page, unique('phone'));
+  await say(page, 'Hi from a phone');
+  await completeReplies(page).first().waitFor();
+  const widths = await page.evaluate(() => ({ page: document.documentElement.scrollWidth, view: innerWidth }));
+  assert.ok(widths.page <= widths.view, `nothing overflows sideways (${JSON.stringify(widths)})`);
+  assert.ok(await byTestId(page, 'chat-input').isVisible(), 'the message box is on screen');
+});
