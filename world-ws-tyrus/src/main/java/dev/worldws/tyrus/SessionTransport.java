@@ -1,0 +1,227 @@
+package dev.worldws.tyrus;
+
+import dev.worldws.api.spi.Transport;
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.SendResult;
+import jakarta.websocket.Session;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A {@link Transport} over a Jakarta WebSocket {@link Session}.
+ *
+ * <p>Exactly one asynchronous text send is in flight at a time: Tomcat fails on overlapping sends
+ * ({@code TEXT_FULL_WRITING}), and no container pushes back on its own, so further sends wait in a queue here and
+ * go out one by one as each {@link jakarta.websocket.SendHandler} fires. {@link #queuedBytes()} counts the UTF-8
+ * bytes accepted but not yet written, exactly. The core already keeps one send outstanding; this queue keeps the
+ * adapter correct for any caller.
+ *
+ * <p>Thread-safe; {@link #send} never blocks and never throws.
+ */
+final class SessionTransport implements Transport {
+    private static final System.Logger LOG = System.getLogger(SessionTransport.class.getName());
+    private static final int MAX_REASON_BYTES = 123;
+    private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
+
+    /** Marks the thread that is currently draining the queue, so completions that fire inline do not recurse. */
+    private static final ThreadLocal<Boolean> DRAINING = ThreadLocal.withInitial(() -> Boolean.FALSE);
+
+    private final Session session;
+    private final String id = UUID.randomUUID().toString();
+    private final Object lock = new Object();
+    private final Queue<PendingSend> queue = new ArrayDeque<>(); // guarded by lock
+    private boolean sending; // guarded by lock
+    private final AtomicLong queuedBytes = new AtomicLong();
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    SessionTransport(Session session) {
+        this.session = session;
+    }
+
+    @Override
+    public String id() {
+        return id;
+    }
+
+    /** UTF-8 bytes accepted by {@link #send} whose write has not completed yet. */
+    long queuedBytes() {
+        return queuedBytes.get();
+    }
+
+    @Override
+    public CompletionStage<Void> send(String text) {
+        CompletableFuture<Void> result = new CompletableFuture<>();
+        if (text == null) {
+            result.completeExceptionally(new IllegalArgumentException("text must not be null"));
+            return result;
+        }
+        if (!isOpen()) {
+            result.completeExceptionally(new IOException("connection " + id + " is closed"));
+            return result;
+        }
+        PendingSend pending = new PendingSend(text, utf8Length(text), result);
+        queuedBytes.addAndGet(pending.bytes);
+        synchronized (lock) {
+            queue.add(pending);
+        }
+        drain();
+        return result;
+    }
+
+    private void drain() {
+        if (DRAINING.get()) {
+            return; // the loop further up this thread's stack picks the new work up
+        }
+        DRAINING.set(Boolean.TRUE);
+        try {
+            while (true) {
+                PendingSend next;
+                synchronized (lock) {
+                    if (sending || queue.isEmpty()) {
+                        return;
+                    }
+                    next = queue.poll();
+                    sending = true;
+                }
+                write(next);
+            }
+        } finally {
+            DRAINING.set(Boolean.FALSE);
+        }
+    }
+
+    private void write(PendingSend pending) {
+        if (!session.isOpen()) {
+            finished(pending, new IOException("connection " + id + " is closed"));
+            return;
+        }
+        try {
+            session.getAsyncRemote().sendText(pending.text,
+                    (SendResult result) -> finished(pending, result.isOK() ? null : result.getException()));
+        } catch (RuntimeException e) {
+            // IllegalStateException when the session closed in between; a send must never throw
+            finished(pending, e);
+        }
+    }
+
+    private void finished(PendingSend pending, Throwable failure) {
+        queuedBytes.addAndGet(-pending.bytes);
+        synchronized (lock) {
+            sending = false;
+        }
+        if (failure == null) {
+            pending.result.complete(null);
+        } else {
+            pending.result.completeExceptionally(failure);
+        }
+        drain();
+    }
+
+    @Override
+    public boolean ping() {
+        if (!isOpen()) {
+            return false;
+        }
+        try {
+            session.getAsyncRemote().sendPing(EMPTY.duplicate());
+            return true;
+        } catch (IOException | RuntimeException e) {
+            LOG.log(System.Logger.Level.DEBUG, () -> "ping on " + id + " failed: " + e);
+            return false;
+        }
+    }
+
+    @Override
+    public void close(int code, String reason) {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        failQueued();
+        if (!session.isOpen()) {
+            return;
+        }
+        try {
+            session.close(new CloseReason(CloseReason.CloseCodes.getCloseCode(code), truncate(reason)));
+        } catch (IOException | RuntimeException e) {
+            LOG.log(System.Logger.Level.DEBUG, () -> "closing " + id + " failed: " + e);
+        }
+    }
+
+    /** Called by the endpoint when the container reports the close, whoever started it. */
+    void closedByContainer() {
+        if (closed.compareAndSet(false, true)) {
+            failQueued();
+        }
+    }
+
+    private void failQueued() {
+        List<PendingSend> dropped;
+        synchronized (lock) {
+            dropped = new ArrayList<>(queue);
+            queue.clear();
+        }
+        for (PendingSend pending : dropped) {
+            queuedBytes.addAndGet(-pending.bytes);
+            pending.result.completeExceptionally(new IOException("connection " + id + " closed before the send"));
+        }
+    }
+
+    @Override
+    public boolean isOpen() {
+        return !closed.get() && session.isOpen();
+    }
+
+    static String truncate(String reason) {
+        if (reason == null) {
+            return "";
+        }
+        byte[] bytes = reason.getBytes(StandardCharsets.UTF_8);
+        if (bytes.length <= MAX_REASON_BYTES) {
+            return reason;
+        }
+        int end = reason.length();
+        while (end > 0 && reason.substring(0, end).getBytes(StandardCharsets.UTF_8).length > MAX_REASON_BYTES) {
+            end--;
+        }
+        if (end > 0 && Character.isHighSurrogate(reason.charAt(end - 1))) {
+            end--;
+        }
+        return reason.substring(0, end);
+    }
+
+    static int utf8Length(CharSequence text) {
+        int bytes = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < 0x80) {
+                bytes += 1;
+            } else if (c < 0x800) {
+                bytes += 2;
+            } else if (Character.isHighSurrogate(c) && i + 1 < text.length()
+                    && Character.isLowSurrogate(text.charAt(i + 1))) {
+                bytes += 4;
+                i++;
+            } else {
+                bytes += 3;
+            }
+        }
+        return bytes;
+    }
+
+    @Override
+    public String toString() {
+        return "SessionTransport[" + id + "]";
+    }
+
+    private record PendingSend(String text, int bytes, CompletableFuture<Void> result) {}
+}
