@@ -1,0 +1,101 @@
+package dev.worldws.core.store;
+
+import dev.worldws.api.StorageException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+import java.util.UUID;
+
+/**
+ * Writes files so that a crash leaves the old content or the new, never a torn file: the bytes go to a temporary
+ * file in the same directory, are forced to disk, and the temporary file is renamed over the target.
+ *
+ * <p>Files whose bytes would not change are not rewritten: a world is saved after every chat message, and most of
+ * its files are unchanged each time.
+ */
+class AtomicFiles {
+    private static final System.Logger LOG = System.getLogger(AtomicFiles.class.getName());
+
+    /**
+     * Writes {@code bytes} to {@code target} atomically, unless it already holds exactly those bytes.
+     *
+     * @return whether the file was written
+     * @throws StorageException if the write failed; {@code target} is then as it was and no temporary file remains
+     */
+    boolean write(Path target, byte[] bytes) {
+        if (holds(target, bytes)) {
+            return false;
+        }
+        Path temporary = target.resolveSibling("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp");
+        try {
+            try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE_NEW,
+                    StandardOpenOption.WRITE)) {
+                ByteBuffer buffer = ByteBuffer.wrap(bytes);
+                while (buffer.hasRemaining()) {
+                    channel.write(buffer);
+                }
+                channel.force(true);
+            }
+            beforeRename(temporary, target);
+            move(temporary, target);
+            forceDirectory(target.getParent());
+            return true;
+        } catch (IOException | RuntimeException e) {
+            deleteQuietly(temporary);
+            throw new StorageException("could not write " + target + ": " + describe(e), e);
+        }
+    }
+
+    /** A seam for tests to fail a write after the temporary file is complete, before the rename. */
+    void beforeRename(Path temporary, Path target) throws IOException {
+        // nothing in production
+    }
+
+    static void move(Path source, Path target) throws IOException {
+        try {
+            Files.move(source, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            // same directory, so this only happens on exotic file systems; a plain replace is the best left
+            Files.move(source, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    /** Makes a rename durable; not every platform can open a directory, which only costs durability there. */
+    static void forceDirectory(Path directory) {
+        try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
+            channel.force(true);
+        } catch (IOException | UnsupportedOperationException e) {
+            LOG.log(System.Logger.Level.TRACE, "cannot force directory " + directory + ": " + e);
+        }
+    }
+
+    private static boolean holds(Path target, byte[] bytes) {
+        try {
+            if (!Files.isRegularFile(target) || Files.size(target) != bytes.length) {
+                return false;
+            }
+            return Arrays.equals(Files.readAllBytes(target), bytes);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static void deleteQuietly(Path path) {
+        try {
+            Files.deleteIfExists(path);
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "could not remove temporary file " + path + ": " + e);
+        }
+    }
+
+    static String describe(Throwable e) {
+        String message = e.getMessage();
+        return message == null ? e.getClass().getSimpleName() : e.getClass().getSimpleName() + ": " + message;
+    }
+}

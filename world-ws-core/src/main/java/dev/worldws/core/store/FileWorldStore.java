@@ -1,0 +1,511 @@
+package dev.worldws.core.store;
+
+import dev.worldws.api.AgentId;
+import dev.worldws.api.CorruptWorldException;
+import dev.worldws.api.InvalidNameException;
+import dev.worldws.api.ReadOnlyTemplateException;
+import dev.worldws.api.StorageException;
+import dev.worldws.api.TemplateName;
+import dev.worldws.api.TemplateNotFoundException;
+import dev.worldws.api.UserId;
+import dev.worldws.api.WorldExistsException;
+import dev.worldws.api.WorldKey;
+import dev.worldws.api.WorldName;
+import dev.worldws.api.WorldNotFoundException;
+import dev.worldws.api.spi.WorldStore;
+import dev.worldws.api.world.Agent;
+import dev.worldws.api.world.AgentConfig;
+import dev.worldws.api.world.Chat;
+import dev.worldws.api.world.EventLogEntry;
+import dev.worldws.api.world.MemoryItem;
+import dev.worldws.api.world.World;
+import dev.worldws.api.world.WorldConfig;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+
+/**
+ * The file {@link WorldStore}: agent-world's folder format under a data directory ({@link StorageLayout}).
+ *
+ * <p>Templates are read, never written: every path this store writes, moves or deletes is first resolved to its
+ * real location (following symbolic links) and refused with {@link ReadOnlyTemplateException} unless it lies
+ * inside {@code users/}. Each file is written atomically ({@link AtomicFiles}); a clone is assembled in a hidden
+ * folder and renamed into place, and a delete renames the world away before removing it, so neither is ever seen
+ * half done. Loads, saves, clones and deletes of one world are serialized by a read-write lock (striped by world),
+ * so a reader in this process sees one whole save or another.
+ */
+final class FileWorldStore implements WorldStore {
+    private static final System.Logger LOG = System.getLogger(FileWorldStore.class.getName());
+    private static final String CONFIG = "config.json";
+    private static final String PROMPT = "system-prompt.md";
+    private static final String MEMORY = "memory.json";
+    private static final int LOCK_STRIPES = 64;
+
+    private final StorageLayout layout;
+    private final Clock clock;
+    private final AtomicFiles files;
+    private final WorldCodec codec = new WorldCodec();
+    private final Path usersReal;
+    private final ReentrantReadWriteLock[] locks = new ReentrantReadWriteLock[LOCK_STRIPES];
+
+    FileWorldStore(Path dataDir, Clock clock, AtomicFiles files) {
+        this.layout = new StorageLayout(dataDir);
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.files = Objects.requireNonNull(files, "files");
+        try {
+            Files.createDirectories(layout.usersDir());
+            this.usersReal = layout.usersDir().toRealPath();
+            Path templates = layout.templatesDir();
+            if (Files.exists(templates) && usersReal.startsWith(templates.toRealPath())) {
+                throw new ReadOnlyTemplateException("the users folder " + usersReal
+                        + " lies inside the templates folder; templates are read-only");
+            }
+        } catch (IOException e) {
+            throw new StorageException("cannot prepare data directory " + layout.dataDir() + ": " + AtomicFiles.describe(e), e);
+        }
+        for (int i = 0; i < LOCK_STRIPES; i++) {
+            locks[i] = new ReentrantReadWriteLock();
+        }
+    }
+
+    StorageLayout layout() {
+        return layout;
+    }
+
+    // ---------------------------------------------------------------- templates
+
+    @Override
+    public List<TemplateName> listTemplates() {
+        return listNames(layout.templatesDir(), TemplateName::isValid, TemplateName::new,
+                dir -> Files.isRegularFile(dir.resolve(CONFIG)));
+    }
+
+    @Override
+    public boolean templateExists(TemplateName template) {
+        return Files.isRegularFile(layout.templateDir(template).resolve(CONFIG));
+    }
+
+    @Override
+    public World loadTemplate(TemplateName template) {
+        if (!templateExists(template)) {
+            throw new TemplateNotFoundException("template \"" + template + "\" not found");
+        }
+        return readWorld(layout.templateDir(template), template.value());
+    }
+
+    // ---------------------------------------------------------------- user spaces
+
+    @Override
+    public void createUserSpace(UserId user) {
+        Path worlds = layout.userWorldsDir(user);
+        guardWritable(worlds);
+        try {
+            Files.createDirectories(worlds);
+        } catch (IOException e) {
+            throw new StorageException("cannot create the space of user \"" + user + "\": " + AtomicFiles.describe(e), e);
+        }
+    }
+
+    @Override
+    public void deleteUserSpace(UserId user) {
+        for (WorldName world : listWorlds(user)) {
+            delete(new WorldKey(user, world));
+        }
+        Path userDir = layout.userDir(user);
+        if (Files.exists(userDir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            guardWritable(userDir);
+            deleteTree(userDir);
+        }
+    }
+
+    // ---------------------------------------------------------------- user worlds
+
+    @Override
+    public World cloneFromTemplate(TemplateName template, WorldKey target) {
+        if (!templateExists(template)) {
+            throw new TemplateNotFoundException("template \"" + template + "\" not found");
+        }
+        return withLock(target, true, () -> {
+            if (exists(target)) {
+                throw new WorldExistsException("world \"" + target.worldName() + "\" already exists for user \""
+                        + target.userId() + "\"");
+            }
+            createUserSpace(target.userId());
+            Path worldDir = layout.worldDir(target);
+            Path staging = worldDir.resolveSibling(".clone-" + UUID.randomUUID());
+            guardWritable(staging);
+            try {
+                copyTree(layout.templateDir(template), staging);
+                Path config = staging.resolve(CONFIG);
+                Map<String, Object> json = codec.readObject(Files.readAllBytes(config), relative(layout.templateDir(template).resolve(CONFIG)));
+                Map<String, Object> meta = new LinkedHashMap<>();
+                meta.put("originalTemplate", template.value());
+                meta.put("clonedFor", target.userId().value());
+                meta.put("clonedAt", WorldCodec.format(clock.instant()));
+                json.put("metadata", meta);
+                files.write(config, codec.write(json));
+                if (Files.exists(worldDir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                    // a folder without config.json (a leftover): the clone replaces it
+                    guardWritable(worldDir);
+                    deleteTree(worldDir);
+                }
+                Files.move(staging, worldDir, StandardCopyOption.ATOMIC_MOVE);
+                AtomicFiles.forceDirectory(worldDir.getParent());
+            } catch (IOException e) {
+                deleteTree(staging);
+                throw new StorageException("cannot clone template \"" + template + "\" to " + relative(worldDir) + ": "
+                        + AtomicFiles.describe(e), e);
+            } catch (RuntimeException e) {
+                deleteTree(staging);
+                throw e;
+            }
+            return readWorld(worldDir, target.worldName().value());
+        });
+    }
+
+    @Override
+    public World load(WorldKey key) {
+        return withLock(key, false, () -> {
+            requireExists(key);
+            return readWorld(layout.worldDir(key), key.worldName().value());
+        });
+    }
+
+    @Override
+    public void save(WorldKey key, World world) {
+        Objects.requireNonNull(world, "world");
+        withLock(key, true, () -> {
+            requireExists(key);
+            writeWorld(layout.worldDir(key), WorldOrder.canonical(world));
+            return null;
+        });
+    }
+
+    @Override
+    public List<WorldName> listWorlds(UserId user) {
+        return listNames(layout.userWorldsDir(user), WorldName::isValid, WorldName::new,
+                dir -> Files.isRegularFile(dir.resolve(CONFIG)));
+    }
+
+    @Override
+    public boolean exists(WorldKey key) {
+        return Files.isRegularFile(layout.worldDir(key).resolve(CONFIG));
+    }
+
+    @Override
+    public boolean delete(WorldKey key) {
+        return withLock(key, true, () -> {
+            Path worldDir = layout.worldDir(key);
+            if (!Files.exists(worldDir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                return false;
+            }
+            guardWritable(worldDir);
+            Path doomed = worldDir.resolveSibling(".deleted-" + UUID.randomUUID());
+            try {
+                Files.move(worldDir, doomed, StandardCopyOption.ATOMIC_MOVE);
+            } catch (IOException e) {
+                throw new StorageException("cannot delete " + relative(worldDir) + ": " + AtomicFiles.describe(e), e);
+            }
+            deleteTree(doomed);
+            return true;
+        });
+    }
+
+    // ---------------------------------------------------------------- reading
+
+    private World readWorld(Path dir, String fallbackId) {
+        Path configFile = dir.resolve(CONFIG);
+        WorldConfig config = codec.worldConfig(codec.readObject(read(configFile), relative(configFile)), fallbackId,
+                relative(configFile));
+        List<Agent> agents = new ArrayList<>();
+        for (Path agentDir : children(dir.resolve("agents"), Files::isDirectory)) {
+            String folder = agentDir.getFileName().toString();
+            Path agentConfig = agentDir.resolve(CONFIG);
+            if (!AgentId.isValid(folder) || !Files.isRegularFile(agentConfig)) {
+                LOG.log(System.Logger.Level.DEBUG, "skipping " + relative(agentDir) + ": not an agent folder");
+                continue;
+            }
+            AgentConfig agent = codec.agentConfig(codec.readObject(read(agentConfig), relative(agentConfig)),
+                    AgentId.of(folder), relative(agentConfig));
+            Path promptFile = agentDir.resolve(PROMPT);
+            String prompt = Files.isRegularFile(promptFile) ? new String(read(promptFile), StandardCharsets.UTF_8) : "";
+            Path memoryFile = agentDir.resolve(MEMORY);
+            List<MemoryItem> memory = Files.isRegularFile(memoryFile)
+                    ? codec.memory(codec.readArray(read(memoryFile), relative(memoryFile)), relative(memoryFile))
+                    : List.of();
+            agents.add(new Agent(agent, prompt, memory));
+        }
+        List<Chat> chats = new ArrayList<>();
+        for (Path chatFile : jsonFiles(dir.resolve("chats"))) {
+            chats.add(codec.chat(codec.readObject(read(chatFile), relative(chatFile)), stem(chatFile), relative(chatFile)));
+        }
+        List<EventLogEntry> events = new ArrayList<>();
+        for (Path eventFile : jsonFiles(dir.resolve("events"))) {
+            events.addAll(codec.events(codec.readArray(read(eventFile), relative(eventFile)), stem(eventFile),
+                    relative(eventFile)));
+        }
+        return WorldOrder.canonical(new World(config, agents, chats, events));
+    }
+
+    private byte[] read(Path file) {
+        try {
+            return Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            throw new CorruptWorldException("world file " + relative(file) + " disappeared while reading", e);
+        } catch (IOException e) {
+            throw new StorageException("cannot read " + relative(file) + ": " + AtomicFiles.describe(e), e);
+        }
+    }
+
+    // ---------------------------------------------------------------- writing
+
+    private void writeWorld(Path dir, World world) {
+        for (Chat chat : world.chats()) {
+            requireFileName("chat id", chat.id());
+        }
+        for (EventLogEntry event : world.events()) {
+            requireFileName("chat id", event.chatId());
+        }
+        guardWritable(dir);
+        files.write(dir.resolve(CONFIG), codec.write(codec.worldConfigJson(world.config())));
+
+        Path agentsDir = dir.resolve("agents");
+        Set<String> agentFolders = new HashSet<>();
+        for (Agent agent : world.agents()) {
+            Path agentDir = agentsDir.resolve(agent.id().value());
+            agentFolders.add(agent.id().value());
+            createDirectories(agentDir);
+            files.write(agentDir.resolve(CONFIG), codec.write(codec.agentConfigJson(agent.config())));
+            Path promptFile = agentDir.resolve(PROMPT);
+            if (!agent.systemPrompt().isEmpty() || Files.exists(promptFile)) {
+                files.write(promptFile, agent.systemPrompt().getBytes(StandardCharsets.UTF_8));
+            }
+            files.write(agentDir.resolve(MEMORY), codec.write(codec.memoryJson(agent.memory())));
+        }
+        for (Path agentDir : children(agentsDir, Files::isDirectory)) {
+            String folder = agentDir.getFileName().toString();
+            if (AgentId.isValid(folder) && !agentFolders.contains(folder) && Files.isRegularFile(agentDir.resolve(CONFIG))) {
+                deleteTree(agentDir); // the agent was removed from the world
+            }
+        }
+
+        Set<String> chatFiles = new HashSet<>();
+        if (!world.chats().isEmpty()) {
+            createDirectories(dir.resolve("chats"));
+        }
+        for (Chat chat : world.chats()) {
+            chatFiles.add(chat.id() + ".json");
+            files.write(dir.resolve("chats").resolve(chat.id() + ".json"), codec.write(codec.chatJson(chat)));
+        }
+        removeStaleJson(dir.resolve("chats"), chatFiles);
+
+        Map<String, List<EventLogEntry>> eventsByChat = new LinkedHashMap<>();
+        for (EventLogEntry event : world.events()) {
+            eventsByChat.computeIfAbsent(event.chatId(), chat -> new ArrayList<>()).add(event);
+        }
+        if (!eventsByChat.isEmpty()) {
+            createDirectories(dir.resolve("events"));
+        }
+        Set<String> eventFiles = new HashSet<>();
+        eventsByChat.forEach((chatId, entries) -> {
+            eventFiles.add(chatId + ".json");
+            files.write(dir.resolve("events").resolve(chatId + ".json"), codec.write(codec.eventsJson(entries)));
+        });
+        removeStaleJson(dir.resolve("events"), eventFiles);
+    }
+
+    private void removeStaleJson(Path dir, Set<String> keep) {
+        for (Path file : jsonFiles(dir)) {
+            if (!keep.contains(file.getFileName().toString())) {
+                guardWritable(file);
+                try {
+                    Files.deleteIfExists(file);
+                } catch (IOException e) {
+                    throw new StorageException("cannot remove " + relative(file) + ": " + AtomicFiles.describe(e), e);
+                }
+            }
+        }
+    }
+
+    private void createDirectories(Path dir) {
+        guardWritable(dir);
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new StorageException("cannot create " + relative(dir) + ": " + AtomicFiles.describe(e), e);
+        }
+    }
+
+    private static void requireFileName(String kind, String value) {
+        if (!WorldName.isValid(value)) {
+            throw new InvalidNameException(kind, value,
+                    "must be usable as a file name: 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit");
+        }
+    }
+
+    /**
+     * Refuses any write outside {@code users/}: the normalized path must lie below it, and so must the real
+     * location of its nearest existing ancestor (which catches symbolic links pointing out, for example into a
+     * template).
+     */
+    private void guardWritable(Path target) {
+        Path normalized = target.toAbsolutePath().normalize();
+        if (!normalized.startsWith(layout.usersDir()) || normalized.equals(layout.usersDir())) {
+            throw new ReadOnlyTemplateException("refusing to write " + normalized
+                    + ": only the users folder is writable; templates are read-only");
+        }
+        Path existing = normalized;
+        while (existing != null && !Files.exists(existing)) {
+            existing = existing.getParent();
+        }
+        try {
+            Path real = existing == null ? null : existing.toRealPath();
+            if (real == null || !real.startsWith(usersReal)) {
+                throw new ReadOnlyTemplateException("refusing to write " + relative(normalized) + ": it resolves to "
+                        + real + ", outside the users folder; templates are read-only");
+            }
+        } catch (IOException e) {
+            throw new StorageException("cannot resolve " + relative(normalized) + ": " + AtomicFiles.describe(e), e);
+        }
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private void copyTree(Path from, Path to) throws IOException {
+        Files.walkFileTree(from, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
+                Files.createDirectories(to.resolve(from.relativize(dir).toString()));
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                if (attrs.isRegularFile()) {
+                    Files.copy(file, to.resolve(from.relativize(file).toString()));
+                } else {
+                    LOG.log(System.Logger.Level.WARNING, "not cloning " + relative(file) + ": not a regular file");
+                }
+                return FileVisitResult.CONTINUE;
+            }
+        });
+    }
+
+    /** Deletes a folder without following symbolic links out of it. */
+    private void deleteTree(Path root) {
+        if (!Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try {
+            Files.walkFileTree(root, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                    Files.delete(file);
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult postVisitDirectory(Path dir, IOException failure) throws IOException {
+                    if (failure != null) {
+                        throw failure;
+                    }
+                    Files.delete(dir);
+                    return FileVisitResult.CONTINUE;
+                }
+            });
+        } catch (IOException e) {
+            throw new StorageException("cannot delete " + relative(root) + ": " + AtomicFiles.describe(e), e);
+        }
+    }
+
+    private <T> List<T> listNames(Path dir, Predicate<String> valid, java.util.function.Function<String, T> make,
+            Predicate<Path> accept) {
+        List<T> names = new ArrayList<>();
+        for (Path child : children(dir, Files::isDirectory)) {
+            String name = child.getFileName().toString();
+            if (valid.test(name) && accept.test(child)) {
+                names.add(make.apply(name));
+            }
+        }
+        return names;
+    }
+
+    /** The children of {@code dir} accepted by {@code filter}, sorted by name; none if it is not a directory. */
+    private List<Path> children(Path dir, Predicate<Path> filter) {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        List<Path> children = new ArrayList<>();
+        try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
+            for (Path child : stream) {
+                if (filter.test(child)) {
+                    children.add(child);
+                }
+            }
+        } catch (IOException e) {
+            throw new StorageException("cannot list " + relative(dir) + ": " + AtomicFiles.describe(e), e);
+        }
+        children.sort((a, b) -> a.getFileName().toString().compareTo(b.getFileName().toString()));
+        return children;
+    }
+
+    /** The {@code *.json} files of {@code dir} whose names are valid ids, sorted by id. */
+    private List<Path> jsonFiles(Path dir) {
+        List<Path> found = new ArrayList<>(children(dir, file -> {
+            String name = file.getFileName().toString();
+            return Files.isRegularFile(file) && name.endsWith(".json") && WorldName.isValid(stem(file));
+        }));
+        found.sort((a, b) -> stem(a).compareTo(stem(b)));
+        return found;
+    }
+
+    private static String stem(Path file) {
+        String name = file.getFileName().toString();
+        return name.endsWith(".json") ? name.substring(0, name.length() - ".json".length()) : name;
+    }
+
+    /** A path as shown in messages: relative to the data directory, so no server layout leaks to clients. */
+    private String relative(Path path) {
+        Path normalized = path.toAbsolutePath().normalize();
+        return normalized.startsWith(layout.dataDir())
+                ? layout.dataDir().relativize(normalized).toString()
+                : normalized.toString();
+    }
+
+    private void requireExists(WorldKey key) {
+        if (!exists(key)) {
+            throw new WorldNotFoundException("world \"" + key.worldName() + "\" not found for user \"" + key.userId() + "\"");
+        }
+    }
+
+    private <T> T withLock(WorldKey key, boolean write, Supplier<T> action) {
+        ReentrantReadWriteLock lock = locks[Math.floorMod(key.hashCode(), LOCK_STRIPES)];
+        Lock held = write ? lock.writeLock() : lock.readLock();
+        held.lock();
+        try {
+            return action.get();
+        } finally {
+            held.unlock();
+        }
+    }
+}

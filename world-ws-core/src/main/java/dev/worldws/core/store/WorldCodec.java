@@ -1,0 +1,485 @@
+package dev.worldws.core.store;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.util.DefaultIndenter;
+import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
+import com.fasterxml.jackson.core.util.Separators;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import dev.worldws.api.AgentId;
+import dev.worldws.api.CorruptWorldException;
+import dev.worldws.api.InvalidNameException;
+import dev.worldws.api.TemplateName;
+import dev.worldws.api.UserId;
+import dev.worldws.api.world.AgentConfig;
+import dev.worldws.api.world.Chat;
+import dev.worldws.api.world.CloneMetadata;
+import dev.worldws.api.world.EventLogEntry;
+import dev.worldws.api.world.MemoryItem;
+import dev.worldws.api.world.WorldConfig;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Maps agent-world's JSON files to the api records and back.
+ *
+ * <p>Known fields become record components; every other field goes to {@code extra} and is written back after the
+ * known ones, so a file written by another system keeps its content through a load and save. Output is indented
+ * with two spaces like {@code JSON.stringify(value, null, 2)}, and instants are written like JavaScript's
+ * {@code toISOString()} when they have millisecond precision. Every parse error becomes a
+ * {@link CorruptWorldException} that names the file.
+ */
+final class WorldCodec {
+    private static final DateTimeFormatter JS_ISO =
+            DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'", Locale.ROOT).withZone(ZoneOffset.UTC);
+
+    private static final Set<String> WORLD_FIELDS =
+            Set.of("id", "name", "description", "turnLimit", "mainAgent", "currentChatId", "metadata");
+    private static final Set<String> AGENT_FIELDS = Set.of("id", "name", "type", "active", "autoReply", "provider",
+            "model", "temperature", "maxTokens", "llmCallCount");
+    private static final Set<String> LLM_FIELDS = Set.of("provider", "model", "temperature", "maxTokens");
+    private static final Set<String> MEMORY_FIELDS = Set.of("role", "content", "createdAt", "sender", "chatId",
+            "messageId", "replyToMessageId", "agentId");
+    private static final Set<String> CHAT_FIELDS =
+            Set.of("id", "worldId", "name", "createdAt", "updatedAt", "messageCount");
+    private static final Set<String> EVENT_FIELDS =
+            Set.of("id", "worldId", "chatId", "type", "payload", "meta", "createdAt", "seq");
+
+    private final ObjectMapper mapper = new ObjectMapper()
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    private final ObjectWriter writer;
+
+    WorldCodec() {
+        DefaultIndenter indenter = new DefaultIndenter("  ", "\n");
+        DefaultPrettyPrinter printer = new DefaultPrettyPrinter()
+                .withSeparators(Separators.createDefaultInstance()
+                        .withObjectFieldValueSpacing(Separators.Spacing.AFTER)
+                        .withObjectEmptySeparator("")
+                        .withArrayEmptySeparator(""));
+        printer.indentObjectsWith(indenter);
+        printer.indentArraysWith(indenter);
+        writer = mapper.writer(printer);
+    }
+
+    // ---------------------------------------------------------------- generic JSON
+
+    /** Parses a JSON object; {@code source} names the file in errors. */
+    Map<String, Object> readObject(byte[] bytes, String source) {
+        Object value = parse(bytes, source);
+        if (!(value instanceof Map<?, ?>)) {
+            throw new CorruptWorldException("corrupt world file " + source + ": expected a JSON object");
+        }
+        return asObject(value, source, "(root)");
+    }
+
+    /** Parses a JSON array; {@code source} names the file in errors. */
+    List<Object> readArray(byte[] bytes, String source) {
+        Object value = parse(bytes, source);
+        if (!(value instanceof List<?> list)) {
+            throw new CorruptWorldException("corrupt world file " + source + ": expected a JSON array");
+        }
+        return new ArrayList<>(list);
+    }
+
+    private Object parse(byte[] bytes, String source) {
+        try {
+            Object value = mapper.readValue(bytes, Object.class);
+            if (value == null) {
+                throw new CorruptWorldException("corrupt world file " + source + ": empty or null");
+            }
+            return value;
+        } catch (java.io.IOException e) {
+            throw new CorruptWorldException("corrupt world file " + source + ": " + firstLine(e.getMessage()), e);
+        }
+    }
+
+    /** Serializes {@code value} as indented JSON ending with a newline. */
+    byte[] write(Object value) {
+        try {
+            return (writer.writeValueAsString(value) + "\n").getBytes(StandardCharsets.UTF_8);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialize a world value: " + e.getMessage(), e);
+        }
+    }
+
+    // ---------------------------------------------------------------- world config.json
+
+    WorldConfig worldConfig(Map<String, Object> json, String fallbackId, String source) {
+        try {
+            String name = string(json, "name", source);
+            String id = string(json, "id", source);
+            if (id == null) {
+                id = fallbackId;
+            }
+            if (name == null) {
+                name = id;
+            }
+            Integer turnLimit = integer(json, "turnLimit", source);
+            CloneMetadata metadata = null;
+            Object rawMetadata = json.get("metadata");
+            Map<String, Object> extra = extra(json, WORLD_FIELDS);
+            if (rawMetadata instanceof Map<?, ?> map && map.get("originalTemplate") != null) {
+                Map<String, Object> meta = asObject(map, source, "metadata");
+                metadata = new CloneMetadata(new TemplateName(string(meta, "originalTemplate", source)),
+                        new UserId(string(meta, "clonedFor", source)), instant(meta, "clonedAt", source));
+            } else if (rawMetadata != null) {
+                // a metadata block we do not understand is kept as it is
+                extra = with(extra, "metadata", rawMetadata);
+            }
+            return new WorldConfig(id, name, string(json, "description", source),
+                    turnLimit == null ? WorldConfig.DEFAULT_TURN_LIMIT : turnLimit,
+                    string(json, "mainAgent", source), string(json, "currentChatId", source), metadata, extra);
+        } catch (IllegalArgumentException | NullPointerException | InvalidNameException e) {
+            throw corrupt(source, e);
+        }
+    }
+
+    Map<String, Object> worldConfigJson(WorldConfig config) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("id", config.id());
+        json.put("name", config.name());
+        json.put("description", config.description());
+        json.put("turnLimit", config.turnLimit());
+        json.put("mainAgent", config.mainAgent());
+        if (config.currentChatId() != null) {
+            json.put("currentChatId", config.currentChatId());
+        }
+        if (config.metadata() != null) {
+            Map<String, Object> meta = new LinkedHashMap<>();
+            meta.put("originalTemplate", config.metadata().originalTemplate().value());
+            meta.put("clonedFor", config.metadata().clonedFor().value());
+            meta.put("clonedAt", format(config.metadata().clonedAt()));
+            json.put("metadata", meta);
+        }
+        putExtra(json, config.extra());
+        return json;
+    }
+
+    // ---------------------------------------------------------------- agents/{id}/config.json
+
+    /**
+     * Reads an agent config. The June-2025 shape, which nests the LLM settings in {@code config:{provider, ...}},
+     * is understood too; the nested block stays in {@code extra} and is written back nested.
+     */
+    AgentConfig agentConfig(Map<String, Object> json, AgentId folderId, String source) {
+        try {
+            Map<String, Object> llm = json;
+            if (json.get("provider") == null && json.get("config") instanceof Map<?, ?> nested) {
+                llm = asObject(nested, source, "config");
+            }
+            String name = string(json, "name", source);
+            Integer llmCalls = integer(json, "llmCallCount", source);
+            return new AgentConfig(folderId, name == null ? folderId.value() : name, string(json, "type", source),
+                    bool(json, "active", true, source), bool(json, "autoReply", true, source),
+                    string(llm, "provider", source), string(llm, "model", source),
+                    decimal(llm, "temperature", source), integer(llm, "maxTokens", source),
+                    llmCalls == null ? 0 : llmCalls, extra(json, AGENT_FIELDS));
+        } catch (IllegalArgumentException | NullPointerException | InvalidNameException e) {
+            throw corrupt(source, e);
+        }
+    }
+
+    Map<String, Object> agentConfigJson(AgentConfig config) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("id", config.id().value());
+        json.put("name", config.name());
+        if (config.type() != null) {
+            json.put("type", config.type());
+        }
+        if (!config.active()) {
+            json.put("active", false);
+        }
+        json.put("autoReply", config.autoReply());
+        Map<String, Object> llm = new LinkedHashMap<>();
+        putIfPresent(llm, "provider", config.provider());
+        putIfPresent(llm, "model", config.model());
+        putIfPresent(llm, "temperature", config.temperature());
+        putIfPresent(llm, "maxTokens", config.maxTokens());
+        Object nested = config.extra().get("config");
+        if (nested instanceof Map<?, ?> nestedMap) {
+            Map<String, Object> merged = new LinkedHashMap<>();
+            nestedMap.forEach((key, value) -> {
+                if (!LLM_FIELDS.contains(String.valueOf(key))) {
+                    merged.put(String.valueOf(key), value);
+                }
+            });
+            Map<String, Object> ordered = new LinkedHashMap<>(llm);
+            ordered.putAll(merged);
+            json.put("llmCallCount", config.llmCallCount());
+            Map<String, Object> extra = new LinkedHashMap<>(config.extra());
+            extra.put("config", ordered);
+            putExtra(json, extra);
+            return json;
+        }
+        json.putAll(llm);
+        json.put("llmCallCount", config.llmCallCount());
+        putExtra(json, config.extra());
+        return json;
+    }
+
+    // ---------------------------------------------------------------- memory.json
+
+    /** Reads memory items, undoing agent-world's literal {@code \n} escaping of newlines in content. */
+    List<MemoryItem> memory(List<Object> json, String source) {
+        List<MemoryItem> items = new ArrayList<>(json.size());
+        for (int i = 0; i < json.size(); i++) {
+            if (!(json.get(i) instanceof Map<?, ?> raw)) {
+                throw new CorruptWorldException("corrupt world file " + source + ": memory item " + i + " is not an object");
+            }
+            Map<String, Object> item = asObject(raw, source, "memory item " + i);
+            try {
+                String role = string(item, "role", source);
+                String content = string(item, "content", source);
+                items.add(new MemoryItem(role == null ? "user" : role, unescapeNewlines(content == null ? "" : content),
+                        instant(item, "createdAt", source), string(item, "sender", source),
+                        string(item, "chatId", source), string(item, "messageId", source),
+                        string(item, "replyToMessageId", source), string(item, "agentId", source),
+                        extra(item, MEMORY_FIELDS)));
+            } catch (IllegalArgumentException | NullPointerException e) {
+                throw corrupt(source, e);
+            }
+        }
+        return items;
+    }
+
+    List<Object> memoryJson(List<MemoryItem> memory) {
+        List<Object> json = new ArrayList<>(memory.size());
+        for (MemoryItem item : memory) {
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("role", item.role());
+            entry.put("content", escapeNewlines(item.content()));
+            putIfPresent(entry, "createdAt", format(item.createdAt()));
+            putIfPresent(entry, "sender", item.sender());
+            putIfPresent(entry, "chatId", item.chatId());
+            putIfPresent(entry, "messageId", item.messageId());
+            putIfPresent(entry, "replyToMessageId", item.replyToMessageId());
+            putIfPresent(entry, "agentId", item.agentId());
+            putExtra(entry, item.extra());
+            json.add(entry);
+        }
+        return json;
+    }
+
+    static String unescapeNewlines(String stored) {
+        return stored.replace("\\n", "\n");
+    }
+
+    static String escapeNewlines(String content) {
+        return content.replace("\n", "\\n");
+    }
+
+    // ---------------------------------------------------------------- chats/{chatId}.json
+
+    Chat chat(Map<String, Object> json, String fallbackId, String source) {
+        try {
+            String id = string(json, "id", source);
+            Integer count = integer(json, "messageCount", source);
+            return new Chat(id == null ? fallbackId : id, string(json, "worldId", source), string(json, "name", source),
+                    instant(json, "createdAt", source), instant(json, "updatedAt", source), count == null ? 0 : count,
+                    extra(json, CHAT_FIELDS));
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw corrupt(source, e);
+        }
+    }
+
+    Map<String, Object> chatJson(Chat chat) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("id", chat.id());
+        putIfPresent(json, "worldId", chat.worldId());
+        json.put("name", chat.name());
+        putIfPresent(json, "createdAt", format(chat.createdAt()));
+        putIfPresent(json, "updatedAt", format(chat.updatedAt()));
+        json.put("messageCount", chat.messageCount());
+        putExtra(json, chat.extra());
+        return json;
+    }
+
+    // ---------------------------------------------------------------- events/{chatId}.json
+
+    List<EventLogEntry> events(List<Object> json, String fallbackChatId, String source) {
+        List<EventLogEntry> entries = new ArrayList<>(json.size());
+        for (int i = 0; i < json.size(); i++) {
+            if (!(json.get(i) instanceof Map<?, ?> raw)) {
+                throw new CorruptWorldException("corrupt world file " + source + ": event " + i + " is not an object");
+            }
+            Map<String, Object> event = asObject(raw, source, "event " + i);
+            try {
+                Map<String, Object> extra = extra(event, EVENT_FIELDS);
+                Map<String, Object> payload = Map.of();
+                Object rawPayload = event.get("payload");
+                if (rawPayload instanceof Map<?, ?> map) {
+                    payload = asObject(map, source, "payload");
+                } else if (rawPayload != null) {
+                    extra = with(extra, "payload", rawPayload);
+                }
+                Map<String, Object> meta = Map.of();
+                Object rawMeta = event.get("meta");
+                if (rawMeta instanceof Map<?, ?> map) {
+                    meta = asObject(map, source, "meta");
+                } else if (rawMeta != null) {
+                    extra = with(extra, "meta", rawMeta);
+                }
+                String id = string(event, "id", source);
+                String chatId = string(event, "chatId", source);
+                String type = string(event, "type", source);
+                Number seq = number(event, "seq", source);
+                entries.add(new EventLogEntry(id == null ? fallbackChatId + "-" + i : id, string(event, "worldId", source),
+                        chatId == null ? fallbackChatId : chatId, type == null ? "message" : type, payload, meta,
+                        instant(event, "createdAt", source), seq == null ? i + 1L : seq.longValue(), extra));
+            } catch (IllegalArgumentException | NullPointerException e) {
+                throw corrupt(source, e);
+            }
+        }
+        return entries;
+    }
+
+    List<Object> eventsJson(List<EventLogEntry> entries) {
+        List<Object> json = new ArrayList<>(entries.size());
+        for (EventLogEntry entry : entries) {
+            Map<String, Object> event = new LinkedHashMap<>();
+            event.put("id", entry.id());
+            putIfPresent(event, "worldId", entry.worldId());
+            event.put("chatId", entry.chatId());
+            event.put("type", entry.type());
+            if (!entry.extra().containsKey("payload")) {
+                event.put("payload", entry.payload());
+            }
+            if (!entry.extra().containsKey("meta")) {
+                event.put("meta", entry.meta());
+            }
+            putIfPresent(event, "createdAt", format(entry.createdAt()));
+            event.put("seq", entry.seq());
+            putExtra(event, entry.extra());
+            json.add(event);
+        }
+        return json;
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    static String format(Instant instant) {
+        if (instant == null) {
+            return null;
+        }
+        return instant.getNano() % 1_000_000 == 0 ? JS_ISO.format(instant) : instant.toString();
+    }
+
+    private static Instant instant(Map<String, Object> json, String field, String source) {
+        Object value = json.get(field);
+        if (value == null) {
+            return null;
+        }
+        if (value instanceof Number number) {
+            return Instant.ofEpochMilli(number.longValue());
+        }
+        String text = String.valueOf(value);
+        try {
+            return Instant.parse(text);
+        } catch (DateTimeParseException notInstant) {
+            try {
+                return OffsetDateTime.parse(text).toInstant();
+            } catch (DateTimeParseException e) {
+                throw new CorruptWorldException("corrupt world file " + source + ": field \"" + field
+                        + "\" is not a timestamp: " + text, e);
+            }
+        }
+    }
+
+    private static String string(Map<String, Object> json, String field, String source) {
+        Object value = json.get(field);
+        if (value == null || value instanceof String) {
+            return (String) value;
+        }
+        if (value instanceof Number || value instanceof Boolean) {
+            return String.valueOf(value);
+        }
+        throw new CorruptWorldException("corrupt world file " + source + ": field \"" + field + "\" must be a string");
+    }
+
+    private static Number number(Map<String, Object> json, String field, String source) {
+        Object value = json.get(field);
+        if (value == null || value instanceof Number) {
+            return (Number) value;
+        }
+        throw new CorruptWorldException("corrupt world file " + source + ": field \"" + field + "\" must be a number");
+    }
+
+    private static Integer integer(Map<String, Object> json, String field, String source) {
+        Number value = number(json, field, source);
+        return value == null ? null : value.intValue();
+    }
+
+    private static Double decimal(Map<String, Object> json, String field, String source) {
+        Number value = number(json, field, source);
+        return value == null ? null : value.doubleValue();
+    }
+
+    private static boolean bool(Map<String, Object> json, String field, boolean absent, String source) {
+        Object value = json.get(field);
+        if (value == null) {
+            return absent;
+        }
+        if (value instanceof Boolean flag) {
+            return flag;
+        }
+        throw new CorruptWorldException("corrupt world file " + source + ": field \"" + field + "\" must be true or false");
+    }
+
+    private static Map<String, Object> asObject(Object value, String source, String where) {
+        Map<String, Object> copy = new LinkedHashMap<>();
+        ((Map<?, ?>) value).forEach((key, inner) -> copy.put(String.valueOf(key), inner));
+        return copy;
+    }
+
+    private static Map<String, Object> extra(Map<String, Object> json, Set<String> known) {
+        Map<String, Object> extra = new LinkedHashMap<>();
+        json.forEach((key, value) -> {
+            if (!known.contains(key)) {
+                extra.put(key, value);
+            }
+        });
+        return extra;
+    }
+
+    private static Map<String, Object> with(Map<String, Object> extra, String key, Object value) {
+        Map<String, Object> grown = new LinkedHashMap<>(extra);
+        grown.put(key, value);
+        return grown;
+    }
+
+    private static void putIfPresent(Map<String, Object> json, String key, Object value) {
+        if (value != null) {
+            json.put(key, value);
+        }
+    }
+
+    private static void putExtra(Map<String, Object> json, Map<String, Object> extra) {
+        extra.forEach(json::putIfAbsent);
+    }
+
+    private static CorruptWorldException corrupt(String source, RuntimeException cause) {
+        if (cause instanceof CorruptWorldException corrupt) {
+            return corrupt;
+        }
+        return new CorruptWorldException("corrupt world file " + source + ": " + cause.getMessage(), cause);
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "unreadable JSON";
+        }
+        int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline);
+    }
+}
