@@ -232,7 +232,7 @@ class WorldHub {
   reply(world, agent, chatId, replyToMessageId) {
     const agentName = agent.name || agent.id;
     const messageId = crypto.randomUUID();
-    const base = { agentName, messageId, chatId };
+    const base = { agentName, messageId, replyToMessageId, chatId };
     this.event(world, 'chat_response', { ...base, kind: 'start', content: '', complete: false });
     let text = '';
     for (let c = 0; c < this.opts.chunks; c++) {
