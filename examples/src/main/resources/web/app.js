@@ -162,7 +162,9 @@ function worldSelected(message, payload) {
   $('current-world').textContent = `${state.world.worldName}`;
   $('current-world').title = `from template ${state.world.templateName}`;
   const resuming = state.resuming;
-  if (resuming && payload.recovered === true) {
+  // A sequence behind our resume point means the numbering restarted: whatever the flag says, that is no recovery.
+  const sequenceRestarted = typeof payload.seq === 'number' && resuming && payload.seq < resuming.from;
+  if (resuming && payload.recovered === true && !sequenceRestarted) {
     state.resuming = { from: resuming.from, missed: 0 };
     showNotice('Reconnected: nothing was missed.');
   } else {
