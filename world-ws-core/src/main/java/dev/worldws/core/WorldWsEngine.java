@@ -1,9 +1,13 @@
 package dev.worldws.core;
 
+import dev.worldws.api.WorldKey;
+import dev.worldws.api.spi.EventBus;
 import dev.worldws.api.spi.Handshake;
 import dev.worldws.api.spi.Transport;
 import dev.worldws.api.spi.WorldStore;
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -15,6 +19,11 @@ import java.util.concurrent.CompletionStage;
  * <p>Thread-safe. No method blocks on I/O.
  */
 public interface WorldWsEngine extends AutoCloseable {
+
+    /** A builder whose defaults run offline: built-in responder, anonymous users, in-process bus. */
+    static WorldWsEngineBuilder builder() {
+        return new WorldWsEngineBuilder();
+    }
 
     /**
      * Decides who a handshake belongs to, through the configured authenticator; an anonymous handshake that
@@ -35,6 +44,18 @@ public interface WorldWsEngine extends AutoCloseable {
 
     /** The store the engine reads and writes worlds through (for REST views). */
     WorldStore store();
+
+    /** The event bus the engine publishes world events on. */
+    EventBus eventBus();
+
+    /** A snapshot of the open connection with this client id. */
+    Optional<ClientConnection> connection(String clientId);
+
+    /** Snapshots of the connections that have selected this world (empty if it is not loaded). */
+    List<ClientConnection> connections(WorldKey world);
+
+    /** Snapshots of all open connections. */
+    List<ClientConnection> connections();
 
     /**
      * Shuts down gracefully: refuses new connections, tells every client {@code status server_shutdown}, lets

@@ -1,0 +1,563 @@
+package dev.worldws.core;
+
+import dev.worldws.api.UserId;
+import dev.worldws.api.WorldKey;
+import dev.worldws.api.WorldName;
+import dev.worldws.api.WorldWsException;
+import dev.worldws.api.event.WorldEvent;
+import dev.worldws.api.protocol.AgentUpdate;
+import dev.worldws.api.protocol.ChatSend;
+import dev.worldws.api.protocol.ClientMessage;
+import dev.worldws.api.protocol.CloseCodes;
+import dev.worldws.api.protocol.Connected;
+import dev.worldws.api.protocol.ErrorCode;
+import dev.worldws.api.protocol.EventSubscribe;
+import dev.worldws.api.protocol.EventUnsubscribe;
+import dev.worldws.api.protocol.Pong;
+import dev.worldws.api.protocol.Status;
+import dev.worldws.api.protocol.WorldSelect;
+import dev.worldws.api.spi.AgentResponder;
+import dev.worldws.api.spi.Authenticator;
+import dev.worldws.api.spi.EventBus;
+import dev.worldws.api.spi.Handshake;
+import dev.worldws.api.spi.Identity;
+import dev.worldws.api.spi.Transport;
+import dev.worldws.api.spi.WorldStore;
+import dev.worldws.api.world.AgentConfig;
+import dev.worldws.core.protocol.ProtocolCodec;
+import dev.worldws.core.protocol.Views;
+import java.lang.System.Logger.Level;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+
+/** The engine: see {@link WorldWsEngine} and {@link WorldWsEngineBuilder}. */
+final class DefaultEngine implements WorldWsEngine {
+    private static final System.Logger LOG = System.getLogger(DefaultEngine.class.getName());
+    static final Duration RESUME_TOKEN_TTL = Duration.ofHours(24);
+
+    final WorldStore store;
+    final EventBus bus;
+    final Clock clock;
+    final ExecutorService executor;
+    final ScheduledExecutorService scheduler;
+    final Limits limits;
+    final Heartbeat heartbeat;
+    final String nodeId;
+    final ProtocolCodec codec = ProtocolCodec.shared();
+    private final AgentResponder defaultResponder;
+    private final Map<String, AgentResponder> responders;
+    private final Authenticator authenticator;
+    private final Duration anonymousGrace;
+    private final ResumeTokens tokens;
+    private final boolean ownsExecutor;
+    private final boolean ownsScheduler;
+    private final boolean ownsBus;
+
+    final LongAdder messagesIn = new LongAdder();
+    final LongAdder messagesOut = new LongAdder();
+    final LongAdder errors = new LongAdder();
+    final LongAdder bytesIn = new LongAdder();
+    final LongAdder bytesOut = new LongAdder();
+    final LongAdder dropped = new LongAdder();
+    private final AtomicInteger subscriptions = new AtomicInteger();
+
+    private final Map<String, Connection> connections = new ConcurrentHashMap<>();
+
+    final Object runtimesLock = new Object();
+    // guarded by runtimesLock
+    private final Map<WorldKey, WorldRuntime> runtimes = new HashMap<>();
+    private final Map<WorldKey, CompletableFuture<Void>> unloading = new HashMap<>();
+
+    private final Object sessionsLock = new Object();
+    // guarded by sessionsLock
+    private final Map<UserId, UserSession> sessions = new HashMap<>();
+
+    private final ScheduledFuture<?> heartbeatTask;
+    private volatile boolean stopping;
+    private final CompletableFuture<Void> stopped = new CompletableFuture<>();
+
+    private static final class UserSession {
+        final boolean anonymous;
+        int connections;
+        boolean deleting;
+        ScheduledFuture<?> deletion;
+        final Set<WorldName> worlds = ConcurrentHashMap.newKeySet();
+
+        UserSession(boolean anonymous) {
+            this.anonymous = anonymous;
+        }
+    }
+
+    DefaultEngine(WorldWsEngineBuilder builder, WorldStore store, EventBus bus, boolean ownsBus,
+            ExecutorService executor, boolean ownsExecutor, ScheduledExecutorService scheduler, boolean ownsScheduler,
+            byte[] secret) {
+        this.store = store;
+        this.bus = bus;
+        this.ownsBus = ownsBus;
+        this.clock = builder.clock;
+        this.executor = executor;
+        this.ownsExecutor = ownsExecutor;
+        this.scheduler = scheduler;
+        this.ownsScheduler = ownsScheduler;
+        this.limits = builder.limits;
+        this.heartbeat = builder.heartbeat;
+        this.nodeId = builder.nodeId;
+        this.defaultResponder = builder.responder;
+        this.responders = Map.copyOf(builder.responders);
+        this.authenticator = builder.authenticator;
+        this.anonymousGrace = builder.anonymousGracePeriod;
+        this.tokens = new ResumeTokens(secret);
+        long period = heartbeat.checkPeriod().toMillis();
+        this.heartbeatTask = scheduler.scheduleAtFixedRate(this::checkHeartbeats, period, period, TimeUnit.MILLISECONDS);
+    }
+
+    // ---- handshake and open ----
+
+    @Override
+    public Principal authenticate(Handshake handshake) {
+        Identity identity = authenticator.authenticate(handshake);
+        if (!identity.isAnonymous()) {
+            return new Principal(identity.userId().orElseThrow(), false);
+        }
+        Optional<UserId> restored = handshake.queryParameter("resumeToken")
+                .flatMap(token -> tokens.verify(token, clock.instant()))
+                .filter(user -> user.value().startsWith("anon-"))
+                .filter(this::resumable);
+        return new Principal(restored.orElseGet(() -> UserId.of("anon-" + UUID.randomUUID())), true);
+    }
+
+    private boolean resumable(UserId user) {
+        synchronized (sessionsLock) {
+            UserSession session = sessions.get(user);
+            return session != null && session.anonymous && !session.deleting;
+        }
+    }
+
+    @Override
+    public ConnectionHandler open(Transport transport, Principal principal) {
+        String clientId = UUID.randomUUID().toString();
+        String token = principal.anonymous()
+                ? tokens.issue(principal.userId(), clock.instant().plus(RESUME_TOKEN_TTL)) : null;
+        Connection connection = new Connection(this, transport, principal, clientId, token);
+        if (stopping) {
+            connection.markCleanedUp();
+            transport.close(CloseCodes.GOING_AWAY, "server is shutting down");
+            return connection;
+        }
+        if (limits.maxConnections() > 0 && connections.size() >= limits.maxConnections()) {
+            connection.markCleanedUp();
+            transport.close(CloseCodes.TRY_AGAIN_LATER, "too many connections; try again later");
+            return connection;
+        }
+        synchronized (sessionsLock) {
+            UserSession session = sessions.computeIfAbsent(principal.userId(), id -> new UserSession(principal.anonymous()));
+            session.connections++;
+            if (session.deletion != null) {
+                session.deletion.cancel(false);
+                session.deletion = null;
+            }
+        }
+        connections.put(clientId, connection);
+        connection.send(null, new Connected(clientId, principal.userId().value(), principal.anonymous(), token,
+                heartbeat.interval().toMillis(), limits.maxMessageBytes()));
+        return connection;
+    }
+
+    // ---- requests ----
+
+    void dispatch(Connection connection, ClientMessage message) {
+        String id = message.id();
+        if (message.request() instanceof dev.worldws.api.protocol.Ping) {
+            connection.send(id, new Pong());
+            return;
+        }
+        boolean queued = connection.requests.submit(() -> handle(connection, message));
+        if (!queued) {
+            connection.sendError(id, ErrorCode.BUSY, "too many requests waiting (" + limits.maxPendingRequests()
+                    + "); retry later", Map.of());
+        }
+    }
+
+    private CompletionStage<?> handle(Connection connection, ClientMessage message) {
+        String id = message.id();
+        if (!connection.isOpen()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        try {
+            switch (message.messageType()) {
+                case WORLD_SELECT:
+                    return select(connection, (WorldSelect) message.request(), id);
+                case EVENT_SUBSCRIBE:
+                    connection.filter(EventFilter.of((EventSubscribe) message.request()));
+                    connection.send(id, new Status(Status.SUBSCRIBED, "event filter set", connection.filter().describe()));
+                    return CompletableFuture.completedFuture(null);
+                case EVENT_UNSUBSCRIBE:
+                    connection.filter(connection.filter().without((EventUnsubscribe) message.request()));
+                    connection.send(id, new Status(Status.UNSUBSCRIBED, "event filter narrowed",
+                            connection.filter().describe()));
+                    return CompletableFuture.completedFuture(null);
+                default:
+                    break;
+            }
+            WorldRuntime runtime = connection.runtime();
+            if (runtime == null) {
+                connection.sendError(id, ErrorCode.WORLD_NOT_SELECTED, message.messageType().wireName()
+                        + " needs a selected world; send world_select first", Map.of());
+                return CompletableFuture.completedFuture(null);
+            }
+            switch (message.messageType()) {
+                case CHAT_SEND:
+                    return runtime.chat(connection, (ChatSend) message.request(), id);
+                case AGENT_UPDATE:
+                    return runtime.updateAgent(connection, (AgentUpdate) message.request(), id);
+                case WORLD_RELOAD:
+                    return runtime.reload(connection, id);
+                default:
+                    throw new IllegalStateException("unhandled request type " + message.messageType());
+            }
+        } catch (RuntimeException e) {
+            replyError(connection, id, e);
+            return CompletableFuture.completedFuture(null);
+        }
+    }
+
+    private CompletionStage<Void> select(Connection connection, WorldSelect select, String id) {
+        WorldKey key = new WorldKey(connection.principal.userId(), select.worldName());
+        WorldRuntime target = acquire(key, select);
+        WorldRuntime left = connection.detach();
+        if (left != null) {
+            release(left, connection);
+        }
+        synchronized (sessionsLock) {
+            UserSession session = sessions.get(key.userId());
+            if (session != null) {
+                session.worlds.add(key.worldName());
+            }
+        }
+        return target.attach(connection, select, id);
+    }
+
+    /** Error reply for a failed request: the exception's own wire code, or {@code internal} (logged). */
+    void replyError(Connection connection, String requestId, Throwable failure) {
+        Throwable cause = failure;
+        while (cause instanceof CompletionException && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        if (cause instanceof WorldWsException known) {
+            ErrorCode code = ErrorCode.fromCode(known.code()).orElse(ErrorCode.INTERNAL);
+            connection.sendError(requestId, code, known.getMessage(), Map.of());
+        } else {
+            String reference = UUID.randomUUID().toString().substring(0, 8);
+            LOG.log(Level.ERROR, "request " + requestId + " of " + connection.clientId + " failed (ref " + reference + ")",
+                    cause);
+            connection.sendError(requestId, ErrorCode.INTERNAL, "internal error (ref " + reference + ")",
+                    Map.of("ref", reference));
+        }
+    }
+
+    AgentResponder responderFor(AgentConfig config) {
+        String provider = config.provider() == null ? "offline" : config.provider().toLowerCase(Locale.ROOT);
+        return responders.getOrDefault(provider, defaultResponder);
+    }
+
+    Frame frame(WorldEvent event) {
+        return Frame.of(codec.encode(Views.message(event)), event.seq());
+    }
+
+    // ---- runtimes: one per (user, world), shared by that user's connections only ----
+
+    private WorldRuntime acquire(WorldKey key, WorldSelect select) {
+        synchronized (runtimesLock) {
+            WorldRuntime runtime = runtimes.get(key);
+            if (runtime == null) {
+                runtime = new WorldRuntime(this, key, select.templateName());
+                runtimes.put(key, runtime);
+                CompletableFuture<Void> previous = unloading.get(key);
+                runtime.load(previous == null ? CompletableFuture.completedFuture(null) : previous);
+            }
+            runtime.refs++;
+            runtime.state = WorldRuntime.State.ACTIVE;
+            if (!select.persistent()) {
+                runtime.temporary = true;
+            }
+            return runtime;
+        }
+    }
+
+    void release(WorldRuntime runtime, Connection connection) {
+        runtime.detach(connection);
+        boolean last;
+        synchronized (runtimesLock) {
+            runtime.refs--;
+            last = runtime.refs == 0 && runtime.state == WorldRuntime.State.ACTIVE;
+            if (last) {
+                runtime.state = WorldRuntime.State.CLOSING;
+            }
+        }
+        if (last) {
+            runtime.closeWhenIdle();
+        }
+    }
+
+    /** Moves a closing, unreferenced runtime to CLOSED and out of the registry; false if it was re-acquired. */
+    boolean markClosed(WorldRuntime runtime) {
+        synchronized (runtimesLock) {
+            if (runtime.refs != 0 || runtime.state != WorldRuntime.State.CLOSING) {
+                return false;
+            }
+            runtime.state = WorldRuntime.State.CLOSED;
+            runtimes.remove(runtime.key, runtime);
+            unloading.put(runtime.key, runtime.unloaded);
+        }
+        runtime.unloaded.whenComplete((ignored, failure) -> {
+            synchronized (runtimesLock) {
+                unloading.remove(runtime.key, runtime.unloaded);
+            }
+        });
+        return true;
+    }
+
+    void runtimeFailed(WorldRuntime runtime) {
+        synchronized (runtimesLock) {
+            runtime.state = WorldRuntime.State.CLOSED;
+            runtimes.remove(runtime.key, runtime);
+        }
+    }
+
+    void subscriptionsOpened() {
+        subscriptions.incrementAndGet();
+    }
+
+    void subscriptionsClosed() {
+        subscriptions.decrementAndGet();
+    }
+
+    // ---- connection end and user cleanup ----
+
+    void cleanup(Connection connection) {
+        if (!connection.markCleanedUp()) {
+            return;
+        }
+        connections.remove(connection.clientId);
+        connection.shutdownOutbound();
+        WorldRuntime runtime = connection.detach();
+        if (runtime != null) {
+            release(runtime, connection);
+        }
+        UserId user = connection.principal.userId();
+        synchronized (sessionsLock) {
+            UserSession session = sessions.get(user);
+            if (session == null || --session.connections > 0) {
+                return;
+            }
+            if (!session.anonymous) {
+                sessions.remove(user);
+                return;
+            }
+            if (anonymousGrace.isZero()) {
+                session.deleting = true;
+                executor.execute(() -> deleteAnonymous(user, session));
+            } else {
+                session.deletion = scheduler.schedule(() -> executor.execute(() -> deleteAnonymous(user, session)),
+                        anonymousGrace.toMillis(), TimeUnit.MILLISECONDS);
+            }
+        }
+    }
+
+    private void deleteAnonymous(UserId user, UserSession session) {
+        List<CompletableFuture<Void>> pending = new ArrayList<>();
+        synchronized (sessionsLock) {
+            if (sessions.get(user) != session || session.connections > 0) {
+                return;
+            }
+            session.deleting = true;
+            session.deletion = null;
+        }
+        synchronized (runtimesLock) {
+            for (WorldName world : session.worlds) {
+                WorldKey key = new WorldKey(user, world);
+                WorldRuntime runtime = runtimes.get(key);
+                if (runtime != null) {
+                    pending.add(runtime.unloaded);
+                }
+                CompletableFuture<Void> unloadingFuture = unloading.get(key);
+                if (unloadingFuture != null) {
+                    pending.add(unloadingFuture);
+                }
+            }
+        }
+        CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).whenCompleteAsync((ignored, failure) -> {
+            try {
+                store.deleteUserSpace(user);
+                for (WorldName world : session.worlds) {
+                    bus.forget(new WorldKey(user, world));
+                }
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "deleting anonymous user " + user + " failed", e);
+            } finally {
+                synchronized (sessionsLock) {
+                    sessions.remove(user, session);
+                }
+            }
+        }, executor);
+    }
+
+    // ---- heartbeat ----
+
+    private void checkHeartbeats() {
+        long now = clock.millis();
+        long interval = heartbeat.interval().toMillis();
+        long deadline = interval + heartbeat.timeout().toMillis();
+        for (Connection connection : connections.values()) {
+            try {
+                long silent = now - connection.lastSeenMillis;
+                if (silent >= deadline) {
+                    LOG.log(Level.DEBUG, "closing {0}: silent for {1} ms", connection.clientId, silent);
+                    connection.close(CloseCodes.HEARTBEAT_TIMEOUT, "no heartbeat for " + silent / 1000 + " s");
+                } else if (silent >= interval && now - connection.lastPingMillis >= interval) {
+                    connection.lastPingMillis = now;
+                    connection.transport.ping();
+                }
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "heartbeat check of " + connection.clientId + " failed", e);
+            }
+        }
+    }
+
+    // ---- views ----
+
+    @Override
+    public int maxMessageBytes() {
+        return limits.maxMessageBytes();
+    }
+
+    @Override
+    public EngineStats stats() {
+        int loaded;
+        synchronized (runtimesLock) {
+            loaded = runtimes.size();
+        }
+        return new EngineStats(connections.size(), loaded, messagesIn.sum(), messagesOut.sum(), errors.sum(),
+                bytesIn.sum(), bytesOut.sum(), dropped.sum(), subscriptions.get());
+    }
+
+    @Override
+    public Optional<ClientConnection> connection(String clientId) {
+        Connection connection = connections.get(clientId);
+        return connection == null ? Optional.empty() : Optional.of(connection.snapshot());
+    }
+
+    @Override
+    public List<ClientConnection> connections(WorldKey world) {
+        WorldRuntime runtime;
+        synchronized (runtimesLock) {
+            runtime = runtimes.get(world);
+        }
+        if (runtime == null) {
+            return List.of();
+        }
+        List<ClientConnection> result = new ArrayList<>();
+        for (Connection connection : runtime.connections) {
+            result.add(connection.snapshot());
+        }
+        return result;
+    }
+
+    @Override
+    public List<ClientConnection> connections() {
+        List<ClientConnection> result = new ArrayList<>();
+        for (Connection connection : connections.values()) {
+            result.add(connection.snapshot());
+        }
+        return result;
+    }
+
+    @Override
+    public WorldStore store() {
+        return store;
+    }
+
+    @Override
+    public EventBus eventBus() {
+        return bus;
+    }
+
+    // ---- shutdown ----
+
+    @Override
+    public CompletionStage<Void> shutdown(Duration grace) {
+        synchronized (this) {
+            if (stopping) {
+                return stopped;
+            }
+            stopping = true;
+        }
+        for (Connection connection : connections.values()) {
+            connection.send(null, new Status(Status.SERVER_SHUTDOWN, "server is shutting down",
+                    Map.of("graceMillis", grace.toMillis())));
+        }
+        Runnable closeAll = () -> {
+            for (Connection connection : List.copyOf(connections.values())) {
+                connection.close(CloseCodes.GOING_AWAY, "server is shutting down");
+            }
+            List<CompletableFuture<Void>> pending = new ArrayList<>();
+            synchronized (runtimesLock) {
+                runtimes.values().forEach(runtime -> pending.add(runtime.unloaded));
+                pending.addAll(unloading.values());
+            }
+            CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).whenComplete((ignored, failure) -> {
+                heartbeatTask.cancel(false);
+                if (ownsBus) {
+                    bus.close();
+                }
+                if (ownsScheduler) {
+                    scheduler.shutdownNow();
+                }
+                if (ownsExecutor) {
+                    executor.shutdown();
+                }
+                stopped.complete(null);
+            });
+        };
+        if (grace.isZero() || grace.isNegative()) {
+            executor.execute(closeAll);
+        } else {
+            scheduler.schedule(() -> executor.execute(closeAll), grace.toMillis(), TimeUnit.MILLISECONDS);
+        }
+        return stopped;
+    }
+
+    @Override
+    public void close() {
+        try {
+            shutdown(Duration.ZERO).toCompletableFuture().get(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            LOG.log(Level.WARNING, "engine shutdown did not finish cleanly", e);
+        }
+    }
+
+    Instant now() {
+        return clock.instant();
+    }
+}

@@ -1,0 +1,513 @@
+package dev.worldws.core;
+
+import dev.worldws.api.AgentId;
+import dev.worldws.api.TemplateName;
+import dev.worldws.api.WorldExistsException;
+import dev.worldws.api.WorldKey;
+import dev.worldws.api.WorldWsException;
+import dev.worldws.api.event.ActivityEvent;
+import dev.worldws.api.event.AgentUpdatedEvent;
+import dev.worldws.api.event.MessageEvent;
+import dev.worldws.api.event.SenderType;
+import dev.worldws.api.event.StreamEvent;
+import dev.worldws.api.event.WorldEvent;
+import dev.worldws.api.event.WorldReloadedEvent;
+import dev.worldws.api.protocol.AgentUpdate;
+import dev.worldws.api.protocol.ChatSend;
+import dev.worldws.api.protocol.ErrorCode;
+import dev.worldws.api.protocol.Status;
+import dev.worldws.api.protocol.WorldSelect;
+import dev.worldws.api.protocol.WorldSelected;
+import dev.worldws.api.spi.AgentResponder;
+import dev.worldws.api.spi.ReplyRequest;
+import dev.worldws.api.spi.StreamPosition;
+import dev.worldws.api.spi.Subscription;
+import dev.worldws.api.world.Agent;
+import dev.worldws.api.world.AgentConfig;
+import dev.worldws.api.world.MemoryItem;
+import dev.worldws.api.world.World;
+import dev.worldws.core.agent.ReplyRules;
+import dev.worldws.core.protocol.Views;
+import java.lang.System.Logger.Level;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArraySet;
+
+/**
+ * One loaded user world: its state, its connections, its single bus subscription and its agents' replies.
+ *
+ * <p>Every state change runs on {@link #actor}, a serial executor over the engine's pool, so the world is
+ * single-threaded without locks and without ever running on a transport thread. Replies are run one at a time
+ * per world; their stream steps are published as the responder produces them.
+ */
+final class WorldRuntime {
+    private static final System.Logger LOG = System.getLogger(WorldRuntime.class.getName());
+    private static final String DEFAULT_CHAT = "default";
+
+    enum State { ACTIVE, CLOSING, CLOSED }
+
+    final WorldKey key;
+    final TemplateName template;
+    final SerialExecutor actor;
+    private final DefaultEngine engine;
+
+    /** Completes when the world is loaded and subscribed, or exceptionally if it cannot be. */
+    final CompletableFuture<Void> loaded = new CompletableFuture<>();
+    /** Completes when the world has been saved and released (or failed to load). */
+    final CompletableFuture<Void> unloaded = new CompletableFuture<>();
+
+    // guarded by engine.runtimesLock
+    int refs;
+    State state = State.ACTIVE;
+    boolean temporary;
+
+    final Set<Connection> connections = new CopyOnWriteArraySet<>();
+    /** Unsequenced state events this node published, so their bus echo is not applied twice. */
+    private final Set<WorldEvent> publishedHere = ConcurrentHashMap.newKeySet();
+
+    // actor-confined
+    private World world;
+    private boolean created;
+    private boolean createdReported;
+    private Subscription subscription;
+    private boolean dirty;
+    private final ArrayDeque<ReplyJob> replies = new ArrayDeque<>();
+    private boolean replying;
+    private boolean activitySinceIdle;
+    private String lastChatId = DEFAULT_CHAT;
+
+    private record ReplyJob(AgentId agent, MessageEvent message) {
+    }
+
+    WorldRuntime(DefaultEngine engine, WorldKey key, TemplateName template) {
+        this.engine = engine;
+        this.key = key;
+        this.template = template;
+        this.actor = new SerialExecutor(engine.executor, "world " + key);
+    }
+
+    // ---- lifecycle ----
+
+    /** Loads (or clones) the world and subscribes to its topic, on the actor. */
+    void load(CompletionStage<?> after) {
+        after.whenComplete((ignored, failure) -> actor.execute(() -> {
+            try {
+                if (engine.store.exists(key)) {
+                    world = engine.store.load(key);
+                } else {
+                    try {
+                        world = engine.store.cloneFromTemplate(template, key);
+                        created = true;
+                    } catch (WorldExistsException raced) {
+                        world = engine.store.load(key);
+                    }
+                }
+                subscription = engine.bus.subscribe(key, event -> true, this::onBusEvent);
+                engine.subscriptionsOpened();
+                loaded.complete(null);
+            } catch (RuntimeException e) {
+                loaded.completeExceptionally(e);
+                engine.runtimeFailed(this);
+                unloaded.complete(null);
+            }
+        }));
+    }
+
+    /** Called (on the actor) once no connection holds the world any more and it is idle: save and release. */
+    private void finishCloseIfIdle() {
+        if (replying || !replies.isEmpty() || !engine.markClosed(this)) {
+            return;
+        }
+        try {
+            if (temporary) {
+                engine.store.delete(key);
+                engine.bus.forget(key);
+            } else if (dirty) {
+                save();
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "saving " + key + " on unload failed", e);
+        } finally {
+            if (subscription != null) {
+                subscription.close();
+                engine.subscriptionsClosed();
+            }
+            unloaded.complete(null);
+        }
+    }
+
+    /** The last connection left (engine.runtimesLock decided it); unload once idle. */
+    void closeWhenIdle() {
+        actor.execute(this::finishCloseIfIdle);
+    }
+
+    // ---- attaching connections ----
+
+    /** Sends {@code world_selected} (and the missed events on resume), then live events. */
+    CompletionStage<Void> attach(Connection connection, WorldSelect select, String requestId) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        loaded.whenComplete((ignored, failure) -> actor.execute(() -> {
+            try {
+                if (failure != null) {
+                    engine.replyError(connection, requestId, failure);
+                    return;
+                }
+                if (!connection.isOpen()) {
+                    engine.release(this, connection);
+                    return;
+                }
+                connection.beginAttach(this, select.persistent());
+                connections.add(connection);
+                StreamPosition position = engine.bus.position(key);
+                Boolean recovered = null;
+                List<WorldEvent> missed = List.of();
+                if (select.resumeFrom() != null) {
+                    String epoch = select.epoch() == null ? position.epoch() : select.epoch();
+                    Optional<List<WorldEvent>> since = engine.bus.eventsSince(key,
+                            new StreamPosition(select.resumeFrom(), epoch));
+                    recovered = since.isPresent();
+                    missed = since.orElse(List.of());
+                }
+                boolean justCreated = created && !createdReported;
+                createdReported = true;
+                connection.send(requestId, new WorldSelected(key.worldName().value(), select.templateName().value(),
+                        Views.world(world.config()), Views.agents(world), justCreated, recovered, position.seq(),
+                        position.epoch()));
+                long sentUpTo = position.seq();
+                if (Boolean.TRUE.equals(recovered)) {
+                    sentUpTo = select.resumeFrom();
+                    for (WorldEvent event : missed) {
+                        connection.replay(this, event, engine.frame(event));
+                        sentUpTo = Math.max(sentUpTo, event.seq());
+                    }
+                }
+                connection.endAttach(this, sentUpTo);
+            } catch (RuntimeException e) {
+                engine.replyError(connection, requestId, e);
+            } finally {
+                done.complete(null);
+            }
+        }));
+        return done;
+    }
+
+    void detach(Connection connection) {
+        connections.remove(connection);
+    }
+
+    // ---- requests ----
+
+    CompletionStage<Void> chat(Connection connection, ChatSend chat, String requestId) {
+        return onActor(connection, requestId, () -> {
+            String sender = chat.sender() == null ? "human" : chat.sender();
+            String lower = sender.toLowerCase(Locale.ROOT);
+            if (lower.equals("world") || lower.equals("system")
+                    || world.agents().stream().anyMatch(agent -> agent.id().value().equalsIgnoreCase(sender))) {
+                connection.sendError(requestId, ErrorCode.INVALID_PAYLOAD,
+                        "payload.sender: \"" + sender + "\" is reserved for the world, the system or an agent",
+                        Map.of("field", "payload.sender"));
+                return;
+            }
+            String chatId = chat.chatId() != null ? chat.chatId()
+                    : world.config().currentChatId() != null ? world.config().currentChatId() : DEFAULT_CHAT;
+            MessageEvent message = new MessageEvent(key, chatId, 0, engine.clock.instant(), newMessageId(), sender,
+                    SenderType.HUMAN, chat.content(), null, engine.nodeId);
+            engine.bus.publish(message).whenComplete((sequenced, failure) -> {
+                if (failure != null) {
+                    engine.replyError(connection, requestId, failure);
+                } else {
+                    connection.send(requestId, new Status(Status.MESSAGE_ACCEPTED, "message accepted",
+                            Map.of("messageId", message.messageId(), "chatId", chatId, "seq", sequenced.seq())));
+                }
+            });
+        });
+    }
+
+    CompletionStage<Void> updateAgent(Connection connection, AgentUpdate update, String requestId) {
+        return onActor(connection, requestId, () -> {
+            Optional<Agent> found = world.agent(update.agentName());
+            if (found.isEmpty()) {
+                connection.sendError(requestId, ErrorCode.AGENT_NOT_FOUND, "world " + key.worldName()
+                        + " has no agent \"" + update.agentName() + "\"", Map.of("agentName", update.agentName().value()));
+                return;
+            }
+            Agent agent = found.get();
+            AgentConfig config = update.config().applyTo(agent.config());
+            String prompt = update.config().applyToPrompt(agent.systemPrompt());
+            World changed = world.withAgent(agent.withConfig(config).withSystemPrompt(prompt));
+            engine.store.save(key, changed);
+            world = changed;
+            AgentUpdatedEvent event = new AgentUpdatedEvent(key, lastChatId, 0, engine.clock.instant(), config, prompt,
+                    connection.clientId);
+            publishState(event).whenComplete((sequenced, failure) -> {
+                if (failure != null) {
+                    engine.replyError(connection, requestId, failure);
+                } else {
+                    connection.send(requestId, new Status(Status.AGENT_UPDATE_APPLIED, "agent " + config.id()
+                            + " updated", Map.of("agentName", config.id().value(), "seq", sequenced.seq())));
+                }
+            });
+        });
+    }
+
+    CompletionStage<Void> reload(Connection connection, String requestId) {
+        return onActor(connection, requestId, () -> {
+            World reread = engine.store.load(key);
+            world = reread;
+            dirty = false;
+            WorldReloadedEvent event = new WorldReloadedEvent(key, lastChatId, 0, engine.clock.instant(), reread,
+                    connection.clientId);
+            publishState(event).whenComplete((sequenced, failure) -> {
+                if (failure != null) {
+                    engine.replyError(connection, requestId, failure);
+                } else {
+                    connection.send(requestId, new Status(Status.WORLD_RELOAD_APPLIED, "world reloaded from the store",
+                            Map.of("seq", sequenced.seq())));
+                }
+            });
+        });
+    }
+
+    private CompletionStage<Void> onActor(Connection connection, String requestId, Runnable work) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        loaded.whenComplete((ignored, failure) -> actor.execute(() -> {
+            try {
+                if (failure != null) {
+                    engine.replyError(connection, requestId, failure);
+                } else {
+                    work.run();
+                }
+            } catch (RuntimeException e) {
+                engine.replyError(connection, requestId, e);
+            } finally {
+                done.complete(null);
+            }
+        }));
+        return done;
+    }
+
+    private CompletionStage<WorldEvent> publishState(WorldEvent event) {
+        publishedHere.add(event);
+        return engine.bus.publish(event).whenComplete((sequenced, failure) -> {
+            if (failure != null) {
+                publishedHere.remove(event);
+            }
+        });
+    }
+
+    // ---- bus events: the one subscription of this world ----
+
+    private void onBusEvent(WorldEvent event) {
+        if (!connections.isEmpty()) {
+            Frame frame = engine.frame(event);
+            for (Connection connection : connections) {
+                connection.deliver(this, event, frame);
+            }
+        }
+        if (event instanceof MessageEvent message) {
+            actor.execute(() -> onMessage(message));
+        } else if (event instanceof AgentUpdatedEvent updated) {
+            if (!publishedHere.remove(updated.withSeq(0))) {
+                actor.execute(() -> applyRemote(updated));
+            }
+        } else if (event instanceof WorldReloadedEvent reloaded) {
+            if (!publishedHere.remove(reloaded.withSeq(0))) {
+                actor.execute(() -> world = reloaded.snapshot());
+            }
+        }
+    }
+
+    private void applyRemote(AgentUpdatedEvent updated) {
+        world.agent(updated.config().id()).ifPresent(agent ->
+                world = world.withAgent(agent.withConfig(updated.config()).withSystemPrompt(updated.systemPrompt())));
+    }
+
+    /** A message reached the world: into every agent's memory, then the reply rules (on the node that owns it). */
+    private void onMessage(MessageEvent message) {
+        if (state() == State.CLOSED) {
+            return;
+        }
+        lastChatId = message.chatId();
+        boolean reset = ReplyRules.resetsTurns(message.senderType());
+        World updated = world;
+        for (Agent agent : world.agents()) {
+            boolean own = agent.id().value().equals(message.sender());
+            Agent changed = agent.remember(new MemoryItem(own ? "assistant" : "user", message.content(),
+                    message.timestamp(), message.sender(), message.chatId(), message.messageId(),
+                    message.replyToMessageId(), agent.id().value(), Map.of()));
+            if (reset && changed.config().llmCallCount() != 0) {
+                changed = changed.withConfig(changed.config().withLlmCallCount(0));
+            }
+            updated = updated.withAgent(changed);
+        }
+        world = updated;
+        dirty = true;
+        activitySinceIdle = true;
+        if (engine.nodeId.equals(message.origin())) {
+            for (Agent agent : world.agents()) {
+                if (ReplyRules.shouldRespond(agent, message)) {
+                    replies.add(new ReplyJob(agent.id(), message));
+                }
+            }
+        }
+        pumpReplies();
+    }
+
+    private void pumpReplies() {
+        if (replying) {
+            return;
+        }
+        ReplyJob job = replies.poll();
+        if (job == null) {
+            if (activitySinceIdle) {
+                activitySinceIdle = false;
+                engine.bus.publish(new ActivityEvent(key, lastChatId, 0, engine.clock.instant(),
+                        ActivityEvent.Kind.IDLE, 0, List.of()));
+                if (dirty && state() != State.CLOSED) {
+                    trySave();
+                }
+            }
+            if (state() == State.CLOSING) {
+                finishCloseIfIdle();
+            }
+            return;
+        }
+        startReply(job);
+    }
+
+    private void startReply(ReplyJob job) {
+        Optional<Agent> found = world.agent(job.agent());
+        if (found.isEmpty() || !found.get().config().active()) {
+            pumpReplies();
+            return;
+        }
+        Agent agent = found.get();
+        MessageEvent message = job.message();
+        int turnLimit = world.config().turnLimit();
+        if (ReplyRules.mustStop(agent, turnLimit)) {
+            engine.bus.publish(new MessageEvent(key, message.chatId(), 0, engine.clock.instant(), newMessageId(),
+                    agent.id().value(), SenderType.AGENT, ReplyRules.turnLimitMessage(agent.config().llmCallCount()),
+                    message.messageId(), engine.nodeId));
+            pumpReplies();
+            return;
+        }
+        replying = true;
+        String agentId = agent.id().value();
+        String messageId = newMessageId();
+        long replyNumber = agent.memory().stream().filter(item -> "assistant".equals(item.role())).count();
+        world = world.withAgent(agent.withConfig(agent.config().withLlmCallCount(agent.config().llmCallCount() + 1)));
+        dirty = true;
+        String prefix = agent.config().autoReply() && message.senderType() == SenderType.AGENT
+                ? "@" + message.sender() + " " : "";
+        engine.bus.publish(new ActivityEvent(key, message.chatId(), 0, engine.clock.instant(),
+                ActivityEvent.Kind.RESPONSE_START, replies.size() + 1, List.of(agentId)));
+        publishStep(message, agentId, messageId, StreamEvent.Kind.START, "");
+        StringBuilder prefixUsed = new StringBuilder();
+        boolean[] first = {true};
+        AgentResponder responder = engine.responderFor(agent.config());
+        CompletionStage<String> reply;
+        try {
+            reply = responder.respond(new ReplyRequest(key, world.config(), agent, message, replyNumber), chunk -> {
+                if (first[0]) {
+                    first[0] = false;
+                    if (!prefix.isEmpty() && !chunk.startsWith("@")) {
+                        prefixUsed.append(prefix);
+                        publishStep(message, agentId, messageId, StreamEvent.Kind.CHUNK, prefix);
+                    }
+                }
+                publishStep(message, agentId, messageId, StreamEvent.Kind.CHUNK, chunk);
+            });
+            if (reply == null) {
+                reply = CompletableFuture.failedFuture(new IllegalStateException("responder returned null"));
+            }
+        } catch (RuntimeException e) {
+            reply = CompletableFuture.failedFuture(e);
+        }
+        reply.whenComplete((text, failure) -> actor.execute(() -> {
+            try {
+                finishReply(message, agentId, messageId, failure == null ? prefixUsed + text : null, failure);
+            } finally {
+                replying = false;
+                pumpReplies();
+            }
+        }));
+    }
+
+    private void finishReply(MessageEvent message, String agentId, String messageId, String text, Throwable failure) {
+        if (failure != null || text == null) {
+            Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                    ? failure.getCause() : failure;
+            String reason = cause == null ? "no reply" : cause.getMessage() == null ? cause.getClass().getSimpleName()
+                    : cause.getMessage();
+            LOG.log(Level.WARNING, "agent " + agentId + " of " + key + " failed to reply", cause);
+            publishStep(message, agentId, messageId, StreamEvent.Kind.ERROR, "agent " + agentId + " could not reply: "
+                    + reason);
+        } else {
+            publishStep(message, agentId, messageId, StreamEvent.Kind.END, text);
+            engine.bus.publish(new MessageEvent(key, message.chatId(), 0, engine.clock.instant(), messageId, agentId,
+                    SenderType.AGENT, text, message.messageId(), engine.nodeId));
+        }
+        engine.bus.publish(new ActivityEvent(key, message.chatId(), 0, engine.clock.instant(),
+                ActivityEvent.Kind.RESPONSE_END, replies.size(), List.of(agentId)));
+    }
+
+    private void publishStep(MessageEvent message, String agentId, String messageId, StreamEvent.Kind kind,
+            String content) {
+        engine.bus.publish(new StreamEvent(key, message.chatId(), 0, engine.clock.instant(), agentId, messageId,
+                message.messageId(), kind, content));
+    }
+
+    // ---- persistence ----
+
+    private void trySave() {
+        try {
+            save();
+        } catch (WorldWsException e) {
+            LOG.log(Level.WARNING, "saving " + key + " failed; will retry when it next goes idle", e);
+        }
+    }
+
+    private void save() {
+        if (!temporaryNow()) {
+            engine.store.save(key, world);
+            dirty = false;
+        }
+    }
+
+    private boolean temporaryNow() {
+        synchronized (engine.runtimesLock) {
+            return temporary;
+        }
+    }
+
+    private State state() {
+        synchronized (engine.runtimesLock) {
+            return state;
+        }
+    }
+
+    /** The world as the actor sees it now; only for tests and views, via the actor. */
+    CompletionStage<World> snapshot() {
+        CompletableFuture<World> result = new CompletableFuture<>();
+        loaded.whenComplete((ignored, failure) -> actor.execute(() -> {
+            if (failure != null) {
+                result.completeExceptionally(failure);
+            } else {
+                result.complete(world);
+            }
+        }));
+        return result;
+    }
+
+    private static String newMessageId() {
+        return "msg-" + UUID.randomUUID();
+    }
+}

@@ -1,0 +1,193 @@
+package dev.worldws.core;
+
+import dev.worldws.api.spi.AgentResponder;
+import dev.worldws.api.spi.Authenticator;
+import dev.worldws.api.spi.EventBus;
+import dev.worldws.api.spi.WorldStore;
+import dev.worldws.core.agent.AgentResponders;
+import dev.worldws.core.bus.EventBuses;
+import dev.worldws.core.store.WorldStores;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Configures a {@link WorldWsEngine}. Every setting has a default that runs offline (an in-memory store without
+ * templates, the in-process bus, the offline responder, anonymous users). Not thread-safe.
+ *
+ * <pre>{@code
+ * WorldWsEngine engine = WorldWsEngine.builder()
+ *         .store(WorldStores.files(dataDir))
+ *         .heartbeat(Heartbeat.of(Duration.ofSeconds(25), Duration.ofSeconds(20)))
+ *         .build();
+ * }</pre>
+ */
+public final class WorldWsEngineBuilder {
+    WorldStore store;
+    EventBus eventBus;
+    AgentResponder responder = AgentResponders.offline();
+    final Map<String, AgentResponder> responders = new HashMap<>();
+    Authenticator authenticator = Authenticator.anonymous();
+    Clock clock = Clock.systemUTC();
+    ExecutorService executor;
+    ScheduledExecutorService scheduler;
+    Limits limits = Limits.defaults();
+    Heartbeat heartbeat = Heartbeat.defaults();
+    Duration anonymousGracePeriod = Duration.ofMinutes(5);
+    byte[] resumeTokenSecret;
+    String nodeId = "node-" + UUID.randomUUID().toString().substring(0, 8);
+
+    WorldWsEngineBuilder() {
+    }
+
+    /** Where templates and worlds live. Default: an empty in-memory store (no templates), for tests. */
+    public WorldWsEngineBuilder store(WorldStore worldStore) {
+        this.store = Objects.requireNonNull(worldStore, "store");
+        return this;
+    }
+
+    /** The bus world events travel on. Default: an in-process bus on the engine's clock, owned by the engine. */
+    public WorldWsEngineBuilder eventBus(EventBus bus) {
+        this.eventBus = Objects.requireNonNull(bus, "eventBus");
+        return this;
+    }
+
+    /**
+     * The responder for agents whose {@code provider} has no responder of its own ({@link #responder(String,
+     * AgentResponder)}). Default: the built-in offline responder ({@link AgentResponders#offline()}).
+     */
+    public WorldWsEngineBuilder responder(AgentResponder agentResponder) {
+        this.responder = Objects.requireNonNull(agentResponder, "responder");
+        return this;
+    }
+
+    /**
+     * The responder for agents whose config names {@code provider} (case-insensitive). Agents without a provider
+     * count as provider {@code offline}.
+     */
+    public WorldWsEngineBuilder responder(String provider, AgentResponder agentResponder) {
+        Objects.requireNonNull(provider, "provider");
+        responders.put(provider.toLowerCase(Locale.ROOT), Objects.requireNonNull(agentResponder, "responder"));
+        return this;
+    }
+
+    /** Decides who a handshake belongs to. Default: everybody is an anonymous user. */
+    public WorldWsEngineBuilder authenticator(Authenticator handshakeAuthenticator) {
+        this.authenticator = Objects.requireNonNull(handshakeAuthenticator, "authenticator");
+        return this;
+    }
+
+    /** The clock for timestamps, heartbeats, rate limits and token expiry. Default: the UTC system clock. */
+    public WorldWsEngineBuilder clock(Clock engineClock) {
+        this.clock = Objects.requireNonNull(engineClock, "clock");
+        return this;
+    }
+
+    /**
+     * The pool that runs store calls, agent replies and request handling (serially per world on top of it).
+     * Default: a pool of {@code max(2, processors)} daemon threads, owned and shut down by the engine. An executor
+     * given here is not shut down by the engine.
+     */
+    public WorldWsEngineBuilder executor(ExecutorService pool) {
+        this.executor = Objects.requireNonNull(pool, "executor");
+        return this;
+    }
+
+    /** The timer for heartbeats and delayed cleanup. Default: one daemon thread, owned by the engine. */
+    public WorldWsEngineBuilder scheduler(ScheduledExecutorService timer) {
+        this.scheduler = Objects.requireNonNull(timer, "scheduler");
+        return this;
+    }
+
+    /** Size and rate limits. Default: {@link Limits#defaults()}. */
+    public WorldWsEngineBuilder limits(Limits connectionLimits) {
+        this.limits = Objects.requireNonNull(connectionLimits, "limits");
+        return this;
+    }
+
+    /** Dead-connection detection. Default: {@link Heartbeat#defaults()} (25 s, 20 s). */
+    public WorldWsEngineBuilder heartbeat(Heartbeat settings) {
+        this.heartbeat = Objects.requireNonNull(settings, "heartbeat");
+        return this;
+    }
+
+    /**
+     * How long an anonymous user's worlds outlive its last connection; a reconnect with its resume token within
+     * this time gets them back. Zero deletes them at once. Default: 5 minutes.
+     */
+    public WorldWsEngineBuilder anonymousGracePeriod(Duration grace) {
+        Objects.requireNonNull(grace, "anonymousGracePeriod");
+        if (grace.isNegative()) {
+            throw new IllegalArgumentException("anonymousGracePeriod must not be negative (was " + grace + ")");
+        }
+        this.anonymousGracePeriod = grace;
+        return this;
+    }
+
+    /**
+     * The HMAC-SHA256 key that signs anonymous resume tokens, at least 32 bytes; give every server of a cluster the
+     * same one. Default: random per engine (tokens then only work on this engine).
+     */
+    public WorldWsEngineBuilder resumeTokenSecret(byte[] secret) {
+        Objects.requireNonNull(secret, "resumeTokenSecret");
+        if (secret.length < 32) {
+            throw new IllegalArgumentException("resumeTokenSecret must have at least 32 bytes (has " + secret.length + ")");
+        }
+        this.resumeTokenSecret = secret.clone();
+        return this;
+    }
+
+    /**
+     * This server's id in a cluster; stamped as the origin of the messages it accepts, and only the origin runs the
+     * agents' replies to a message. Default: {@code node-} and 8 random hex digits.
+     */
+    public WorldWsEngineBuilder nodeId(String id) {
+        Objects.requireNonNull(id, "nodeId");
+        if (id.isBlank()) {
+            throw new IllegalArgumentException("nodeId must not be blank");
+        }
+        this.nodeId = id;
+        return this;
+    }
+
+    /** Builds and starts the engine (its heartbeat timer runs from now). */
+    public WorldWsEngine build() {
+        WorldStore worldStore = store != null ? store : WorldStores.inMemory(Map.of(), clock);
+        boolean ownsBus = eventBus == null;
+        EventBus bus = ownsBus ? EventBuses.inProcess(clock, EventBuses.DEFAULT_HISTORY_SIZE,
+                EventBuses.DEFAULT_HISTORY_TTL) : eventBus;
+        boolean ownsExecutor = executor == null;
+        ExecutorService pool = ownsExecutor
+                ? Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()),
+                        daemonThreads("world-ws-worker-"))
+                : executor;
+        boolean ownsScheduler = scheduler == null;
+        ScheduledExecutorService timer = ownsScheduler
+                ? Executors.newSingleThreadScheduledExecutor(daemonThreads("world-ws-timer-")) : scheduler;
+        byte[] secret = resumeTokenSecret;
+        if (secret == null) {
+            secret = new byte[32];
+            new SecureRandom().nextBytes(secret);
+        }
+        return new DefaultEngine(this, worldStore, bus, ownsBus, pool, ownsExecutor, timer, ownsScheduler, secret);
+    }
+
+    private static ThreadFactory daemonThreads(String prefix) {
+        AtomicInteger count = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, prefix + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+}

@@ -1,0 +1,152 @@
+package dev.worldws.core;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.worldws.api.spi.Handshake;
+import dev.worldws.core.transport.InMemoryClient;
+import dev.worldws.core.transport.InMemoryTransport;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+
+/** A test client speaking JSON over the in-memory transport; waits with timeouts, never sleeps. */
+final class WireClient implements AutoCloseable {
+    static final Duration TIMEOUT = Duration.ofSeconds(10);
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    final InMemoryClient raw;
+    final JsonNode connected;
+    private int nextId;
+
+    private WireClient(InMemoryClient raw) {
+        this.raw = raw;
+        this.connected = next();
+    }
+
+    static WireClient connect(WorldWsEngine engine) {
+        return new WireClient(InMemoryTransport.connect(engine));
+    }
+
+    static WireClient connect(WorldWsEngine engine, Handshake handshake) {
+        return new WireClient(InMemoryTransport.connect(engine, handshake));
+    }
+
+    static WireClient connect(WorldWsEngine engine, Handshake handshake, InMemoryClient.Options options) {
+        return new WireClient(InMemoryTransport.connect(engine, handshake, options));
+    }
+
+    String userId() {
+        return connected.path("payload").path("userId").asText();
+    }
+
+    String clientId() {
+        return connected.path("payload").path("clientId").asText();
+    }
+
+    /** Sends {@code {"type", "id", "payload"}} and returns the id used. */
+    String send(String type, Map<String, ?> payload) {
+        String id = "r" + (++nextId);
+        ObjectNode frame = JSON.createObjectNode();
+        frame.put("type", type);
+        frame.put("id", id);
+        frame.set("payload", JSON.valueToTree(payload));
+        raw.send(frame.toString());
+        return id;
+    }
+
+    JsonNode select(String template, String world) {
+        String id = send("world_select", Map.of("templateName", template, "worldName", world));
+        JsonNode reply = nextMatching(m -> id.equals(m.path("replyTo").asText()));
+        if (!reply.path("type").asText().equals("world_selected")) {
+            throw new AssertionError("world_select failed: " + reply);
+        }
+        return reply;
+    }
+
+    /** Sends a chat message and waits for its acceptance. */
+    JsonNode chat(String content) {
+        String id = send("chat_send", Map.of("content", content));
+        JsonNode reply = nextMatching(m -> id.equals(m.path("replyTo").asText()));
+        if (!reply.path("type").asText().equals("status")) {
+            throw new AssertionError("chat_send failed: " + reply);
+        }
+        return reply;
+    }
+
+    JsonNode next() {
+        try {
+            String text = raw.poll(TIMEOUT);
+            if (text == null) {
+                throw new AssertionError("timed out waiting for a server message");
+            }
+            return JSON.readTree(text);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        } catch (java.io.IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** The next message for which {@code match} holds; the ones before it are returned by {@link #skipped()}. */
+    JsonNode nextMatching(Predicate<JsonNode> match) {
+        skipped.clear();
+        while (true) {
+            JsonNode message = next();
+            if (match.test(message)) {
+                return message;
+            }
+            skipped.add(message);
+        }
+    }
+
+    private final List<JsonNode> skipped = new ArrayList<>();
+
+    List<JsonNode> skipped() {
+        return List.copyOf(skipped);
+    }
+
+    JsonNode nextOfType(String type) {
+        return nextMatching(m -> type.equals(m.path("type").asText()));
+    }
+
+    /** Everything up to and including the next world {@code idle} event. */
+    List<JsonNode> untilIdle() {
+        List<JsonNode> messages = new ArrayList<>();
+        while (true) {
+            JsonNode message = next();
+            messages.add(message);
+            if (isIdle(message)) {
+                return messages;
+            }
+        }
+    }
+
+    static boolean isIdle(JsonNode message) {
+        return message.path("type").asText().equals("event_stream")
+                && message.path("payload").path("event").path("type").asText().equals("idle");
+    }
+
+    /** Nothing arrives within {@code wait}. */
+    void expectSilence(Duration wait) {
+        try {
+            String text = raw.poll(wait);
+            if (text != null) {
+                throw new AssertionError("expected no message but got " + text);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (raw.isOpen()) {
+            raw.close();
+        }
+    }
+}
