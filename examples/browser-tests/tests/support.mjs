@@ -1,6 +1,7 @@
 // Shared helpers: the reference server as a child process, headless Debian chromium, failure screenshots.
 import { spawn } from 'node:child_process';
 import net from 'node:net';
+import { createHmac } from 'node:crypto';
 import { mkdirSync, mkdtempSync, existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -211,4 +212,12 @@ export class Cable {
     this.unplug();
     await new Promise((resolve) => this.server.close(resolve));
   }
+}
+
+/** An HS256 JWT for `userId`, valid for an hour, as any backend sharing the server's secret would mint it. */
+export function mintToken(secret, userId) {
+  const encode = (value) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  const now = Math.floor(Date.now() / 1000);
+  const unsigned = `${encode({ alg: 'HS256', typ: 'JWT' })}.${encode({ sub: userId, iat: now, exp: now + 3600 })}`;
+  return `${unsigned}.${createHmac('sha256', secret).update(unsigned).digest('base64url')}`;
 }

@@ -13,6 +13,7 @@ const saved = {
 };
 
 const state = {
+  userId: null,
   world: null,          // {templateName, worldName, chatId}
   agents: new Map(),    // agent id -> {id, name, active, systemPrompt, replying}
   lastSeq: 0,           // the last world event seen; the resume point
@@ -134,14 +135,19 @@ function noteSeq(seq) {
 function connected(payload) {
   connection.markHealthy();
   if (payload.resumeToken && !token) saved.resumeToken = payload.resumeToken;
+  // A server that no longer knows us (restarted, or the grace period ran out) makes us a new user: nothing to resume.
+  const identityLost = state.userId !== null && payload.userId !== state.userId;
+  state.userId = payload.userId ?? null;
   $('user-id').textContent = payload.userId ?? '?';
   $('user-id').title = payload.anonymous ? 'Anonymous: kept while this tab lives' : 'Signed in with a token';
   loadWorlds();
   const world = state.world ?? saved.world;
   if (!world?.worldName) return;
-  const resume = state.world !== null; // this page saw the world: ask only for what it missed
   const selection = { templateName: world.templateName, worldName: world.worldName };
-  if (resume) {
+  if (identityLost && state.world) {
+    state.resuming = null;
+    showNotice('Could not recover: the server no longer knew this anonymous visitor, so the world was reloaded as new.');
+  } else if (state.world) { // this page saw the world: ask only for what it missed
     selection.resumeFrom = state.lastSeq;
     if (state.epoch) selection.epoch = state.epoch;
     state.resuming = { from: state.lastSeq };
@@ -338,6 +344,7 @@ function scrollDown() {
 
 function renderHistory(entries) {
   log.replaceChildren();
+  log.dataset.placeholder = 'No messages yet. Every active agent answers you; start with @name to address one.';
   bubbles.clear();
   const messages = entries
     .map((entry) => (entry.payload ? { ...entry.payload, seq: entry.seq, timestamp: entry.payload.timestamp ?? entry.createdAt, type: entry.type } : entry))
