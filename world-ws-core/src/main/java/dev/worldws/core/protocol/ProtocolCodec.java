@@ -166,8 +166,9 @@ public final class ProtocolCodec {
             throw new ProtocolException(ErrorCode.INVALID_PAYLOAD, "type: required", id, Map.of("field", "type"));
         }
         String requestType = type;
+        String requestId = id;
         ClientMessageType messageType = ClientMessageType.fromWireName(type).orElseThrow(() -> new ProtocolException(
-                ErrorCode.UNKNOWN_TYPE, "unknown message type \"" + printable(requestType) + "\"", null,
+                ErrorCode.UNKNOWN_TYPE, "unknown message type \"" + printable(requestType) + "\"", requestId,
                 Map.of("type", printable(requestType))));
         if (payload != null && !payload.isObject()) {
             throw new ProtocolException(ErrorCode.INVALID_PAYLOAD, "payload: must be an object", id,
