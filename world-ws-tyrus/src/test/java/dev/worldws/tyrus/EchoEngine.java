@@ -1,16 +1,21 @@
 package dev.worldws.tyrus;
 
 import dev.worldws.api.UserId;
+import dev.worldws.api.WorldKey;
+import dev.worldws.api.spi.EventBus;
 import dev.worldws.api.spi.Authenticator;
 import dev.worldws.api.spi.Handshake;
 import dev.worldws.api.spi.Identity;
 import dev.worldws.api.spi.Transport;
 import dev.worldws.api.spi.WorldStore;
+import dev.worldws.core.ClientConnection;
 import dev.worldws.core.ConnectionHandler;
 import dev.worldws.core.EngineStats;
 import dev.worldws.core.Principal;
 import dev.worldws.core.WorldWsEngine;
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
@@ -26,6 +31,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 final class EchoEngine implements WorldWsEngine {
     final BlockingQueue<String> reports = new LinkedBlockingQueue<>();
     final Map<String, Transport> transports = new ConcurrentHashMap<>();
+    final CompletableFuture<Duration> shutdownCalled = new CompletableFuture<>();
     private final Authenticator authenticator;
     private final int maxMessageBytes;
 
@@ -97,7 +103,28 @@ final class EchoEngine implements WorldWsEngine {
     }
 
     @Override
+    public EventBus eventBus() {
+        throw new UnsupportedOperationException("no bus in the echo engine");
+    }
+
+    @Override
+    public Optional<ClientConnection> connection(String clientId) {
+        return Optional.empty();
+    }
+
+    @Override
+    public List<ClientConnection> connections(WorldKey world) {
+        return List.of();
+    }
+
+    @Override
+    public List<ClientConnection> connections() {
+        return List.of();
+    }
+
+    @Override
     public CompletionStage<Void> shutdown(Duration grace) {
+        shutdownCalled.complete(grace);
         transports.values().forEach(t -> t.send("bye")
                 .whenComplete((sent, failure) -> t.close(1001, "server shutting down")));
         return CompletableFuture.completedFuture(null);

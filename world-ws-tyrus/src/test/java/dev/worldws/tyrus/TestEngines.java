@@ -1,0 +1,19 @@
+package dev.worldws.tyrus;
+
+import dev.worldws.api.spi.Authenticator;
+import dev.worldws.core.WorldWsEngine;
+
+/** Test engines for adapter tests in other packages. */
+public final class TestEngines {
+    private TestEngines() {}
+
+    /** An engine that says {@code connected <user>} and echoes text as {@code echo <text>}. */
+    public static WorldWsEngine echo(Authenticator authenticator, int maxMessageBytes) {
+        return new EchoEngine(authenticator, maxMessageBytes);
+    }
+
+    /** Completes with the grace period when {@code engine} (an {@link #echo} engine) is asked to shut down. */
+    public static java.util.concurrent.CompletableFuture<java.time.Duration> shutdownCalled(WorldWsEngine engine) {
+        return ((EchoEngine) engine).shutdownCalled;
+    }
+}
