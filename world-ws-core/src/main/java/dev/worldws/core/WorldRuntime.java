@@ -82,6 +82,8 @@ final class WorldRuntime {
     private final ArrayDeque<ReplyJob> replies = new ArrayDeque<>();
     private boolean replying;
     private boolean activitySinceIdle;
+    /** Messages this node published whose bus echo (which triggers the reply rules) has not arrived yet. */
+    private int awaitingEcho;
     private String lastChatId = DEFAULT_CHAT;
 
     private record ReplyJob(AgentId agent, MessageEvent message) {
@@ -123,7 +125,7 @@ final class WorldRuntime {
 
     /** Called (on the actor) once no connection holds the world any more and it is idle: save and release. */
     private void finishCloseIfIdle() {
-        if (replying || !replies.isEmpty() || !engine.markClosed(this)) {
+        if (replying || awaitingEcho > 0 || !replies.isEmpty() || !engine.markClosed(this)) {
             return;
         }
         try {
@@ -220,7 +222,7 @@ final class WorldRuntime {
                     : world.config().currentChatId() != null ? world.config().currentChatId() : DEFAULT_CHAT;
             MessageEvent message = new MessageEvent(key, chatId, 0, engine.clock.instant(), newMessageId(), sender,
                     SenderType.HUMAN, chat.content(), null, engine.nodeId);
-            engine.bus.publish(message).whenComplete((sequenced, failure) -> {
+            publishMessage(message).whenComplete((sequenced, failure) -> {
                 if (failure != null) {
                     engine.replyError(connection, requestId, failure);
                 } else {
@@ -294,6 +296,19 @@ final class WorldRuntime {
         return done;
     }
 
+    /** Publishes a message of this node (on the actor); idle waits for its echo, which runs the reply rules. */
+    private CompletionStage<WorldEvent> publishMessage(MessageEvent message) {
+        awaitingEcho++;
+        return engine.bus.publish(message).whenComplete((sequenced, failure) -> {
+            if (failure != null) {
+                actor.execute(() -> {
+                    awaitingEcho--;
+                    pumpReplies();
+                });
+            }
+        });
+    }
+
     private CompletionStage<WorldEvent> publishState(WorldEvent event) {
         publishedHere.add(event);
         return engine.bus.publish(event).whenComplete((sequenced, failure) -> {
@@ -350,8 +365,9 @@ final class WorldRuntime {
         }
         world = updated;
         dirty = true;
-        activitySinceIdle = true;
         if (engine.nodeId.equals(message.origin())) {
+            awaitingEcho--;
+            activitySinceIdle = true;
             for (Agent agent : world.agents()) {
                 if (ReplyRules.shouldRespond(agent, message)) {
                     replies.add(new ReplyJob(agent.id(), message));
@@ -362,7 +378,7 @@ final class WorldRuntime {
     }
 
     private void pumpReplies() {
-        if (replying) {
+        if (replying || awaitingEcho > 0) {
             return;
         }
         ReplyJob job = replies.poll();
@@ -393,7 +409,7 @@ final class WorldRuntime {
         MessageEvent message = job.message();
         int turnLimit = world.config().turnLimit();
         if (ReplyRules.mustStop(agent, turnLimit)) {
-            engine.bus.publish(new MessageEvent(key, message.chatId(), 0, engine.clock.instant(), newMessageId(),
+            publishMessage(new MessageEvent(key, message.chatId(), 0, engine.clock.instant(), newMessageId(),
                     agent.id().value(), SenderType.AGENT, ReplyRules.turnLimitMessage(agent.config().llmCallCount()),
                     message.messageId(), engine.nodeId));
             pumpReplies();
@@ -452,7 +468,7 @@ final class WorldRuntime {
                     + reason);
         } else {
             publishStep(message, agentId, messageId, StreamEvent.Kind.END, text);
-            engine.bus.publish(new MessageEvent(key, message.chatId(), 0, engine.clock.instant(), messageId, agentId,
+            publishMessage(new MessageEvent(key, message.chatId(), 0, engine.clock.instant(), messageId, agentId,
                     SenderType.AGENT, text, message.messageId(), engine.nodeId));
         }
         engine.bus.publish(new ActivityEvent(key, message.chatId(), 0, engine.clock.instant(),

@@ -76,7 +76,15 @@ final class WireClient implements AutoCloseable {
         return reply;
     }
 
+    /** The next message: one passed over by {@link #nextMatching} first, else a new one. */
     JsonNode next() {
+        if (!buffered.isEmpty()) {
+            return buffered.remove(0);
+        }
+        return receive();
+    }
+
+    private JsonNode receive() {
         try {
             String text = raw.poll(TIMEOUT);
             if (text == null) {
@@ -91,22 +99,33 @@ final class WireClient implements AutoCloseable {
         }
     }
 
-    /** The next message for which {@code match} holds; the ones before it are returned by {@link #skipped()}. */
+    /** Messages passed over by {@link #nextMatching}, still to be read by {@link #next()}. */
+    private final List<JsonNode> buffered = new ArrayList<>();
+
+    /**
+     * The next message for which {@code match} holds; messages passed over stay readable, in order, through
+     * {@link #next()}.
+     */
     JsonNode nextMatching(Predicate<JsonNode> match) {
-        skipped.clear();
+        for (int i = 0; i < buffered.size(); i++) {
+            if (match.test(buffered.get(i))) {
+                return buffered.remove(i);
+            }
+        }
         while (true) {
-            JsonNode message = next();
+            JsonNode message = receive();
             if (match.test(message)) {
                 return message;
             }
-            skipped.add(message);
+            buffered.add(message);
         }
     }
 
-    private final List<JsonNode> skipped = new ArrayList<>();
-
-    List<JsonNode> skipped() {
-        return List.copyOf(skipped);
+    /** Takes the messages passed over so far. */
+    List<JsonNode> takeBuffered() {
+        List<JsonNode> taken = List.copyOf(buffered);
+        buffered.clear();
+        return taken;
     }
 
     JsonNode nextOfType(String type) {

@@ -125,8 +125,7 @@ public abstract class TransportContract {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("timed out waiting until " + what);
             }
-            Thread.onSpinWait();
-            Thread.yield();
+            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
         }
     }
 
