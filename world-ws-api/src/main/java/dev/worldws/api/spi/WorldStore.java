@@ -15,8 +15,10 @@ import java.util.List;
  * through one user's key touches another user's data.
  *
  * <p><b>Threading:</b> implementations are thread-safe. Calls may block on I/O, so the core never calls a store
- * from a transport thread. Writes of one world are serialized and atomic: a reader (or a crash) sees the old
- * world or the new one, never a mix, and of two concurrent saves of the same world the later one wins whole.
+ * from a transport thread. Writes of one world are serialized and atomic: a reader sees the old world or the new
+ * one, never a mix, and of two concurrent saves of the same world the later one wins whole. Each stored file is
+ * replaced atomically, so a crash leaves every file whole (a save cut short by a crash may have replaced some of
+ * a world's files and not yet others).
  *
  * <p><b>Errors:</b> every method throws only subtypes of {@link dev.worldws.api.WorldWsException}:
  * {@link dev.worldws.api.TemplateNotFoundException}, {@link dev.worldws.api.WorldNotFoundException},
