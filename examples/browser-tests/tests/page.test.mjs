@@ -83,6 +83,15 @@ withVisitors('a visitor picks a template, sends a message and watches the reply 
   for (const texts of streamed) {
     texts.slice(1).forEach((text, i) => assert.ok(text.startsWith(texts[i]), `each step extends the last: ${JSON.stringify(texts)}`));
   }
+
+  const user = await userIdOf(page);
+  const reply = await completeReplies(page).first().locator('[data-testid="message-content"]').textContent();
+  await page.reload();
+  await waitForOpen(page);
+  assert.equal(await userIdOf(page), user, 'a reload keeps the anonymous identity');
+  await message(page, 'human', 'Hello, world!').waitFor();
+  await completeReplies(page).filter({ hasText: reply }).first().waitFor();
+  await byTestId(page, 'notice').filter({ hasText: /Restored \d+ events/ }).waitFor();
 });
 
 withVisitors('two tabs of one visitor see each other\'s messages and agent edits live', async (visit) => {

@@ -125,9 +125,12 @@ function handle(message) {
 function noteSeq(seq) {
   if (seq <= state.lastSeq) return false;
   state.lastSeq = seq;
-  if (state.resuming?.missed !== undefined && seq > state.resuming.from) {
-    state.resuming.missed++;
-    showNotice(`Reconnected: caught up ${state.resuming.missed} missed event${state.resuming.missed === 1 ? '' : 's'}.`);
+  const resuming = state.resuming;
+  if (resuming?.missed !== undefined && seq > resuming.from) {
+    resuming.missed++;
+    const noun = resuming.missed === 1 ? 'event' : 'events';
+    showNotice(resuming.restoring ? `Restored ${resuming.missed} ${noun} of this world.`
+      : `Reconnected: caught up ${resuming.missed} missed ${noun}.`);
   }
   return true;
 }
@@ -151,6 +154,9 @@ function connected(payload) {
     selection.resumeFrom = state.lastSeq;
     if (state.epoch) selection.epoch = state.epoch;
     state.resuming = { from: state.lastSeq };
+  } else if (world.epoch) { // the page was reloaded: replay what the server still holds of this world
+    Object.assign(selection, { resumeFrom: 0, epoch: world.epoch });
+    state.resuming = { from: 0, restoring: true };
   }
   request('world_select', selection, 'open the world');
 }
@@ -163,21 +169,22 @@ function worldSelected(message, payload) {
     worldName: payload.worldName ?? config.name,
     chatId: payload.chatId ?? config.currentChatId ?? null,
   };
-  saved.world = { templateName: state.world.templateName, worldName: state.world.worldName };
   state.epoch = payload.epoch ?? message.epoch ?? state.epoch;
+  saved.world = { templateName: state.world.templateName, worldName: state.world.worldName, epoch: state.epoch };
   $('current-world').textContent = `${state.world.worldName}`;
   $('current-world').title = `from template ${state.world.templateName}`;
   const resuming = state.resuming;
   // A sequence behind our resume point means the numbering restarted: whatever the flag says, that is no recovery.
   const sequenceRestarted = typeof payload.seq === 'number' && resuming && payload.seq < resuming.from;
+  renderAgents(payload.agents ?? world.agents ?? []);
   if (resuming && payload.recovered === true && !sequenceRestarted) {
-    state.resuming = { from: resuming.from, missed: 0 };
-    showNotice('Reconnected: nothing was missed.');
+    state.resuming = { ...resuming, missed: 0 };
+    if (resuming.restoring) renderHistory([]);
+    else showNotice('Reconnected: nothing was missed.');
   } else {
     state.resuming = null;
     state.lastSeq = numberOr(payload.seq ?? message.seq, 0);
-    renderAgents(payload.agents ?? world.agents ?? []);
-    if (resuming) {
+    if (resuming && !resuming.restoring) {
       // Keep what is on screen, but say plainly that something may be missing in between.
       addBubble('system', 'system', message.timestamp).dataset.complete = 'true';
       setText(log.lastElementChild, 'Reconnected, but the events missed meanwhile could not be recovered.');
