@@ -309,6 +309,7 @@ function addBubble(kind, sender, timestamp) {
   li.dataset.kind = kind;
   li.dataset.sender = sender ?? '';
   li.dataset.text = '';
+  if (kind === 'agent') li.style.setProperty('--hue', hueOf(sender ?? ''));
   const head = document.createElement('div');
   head.className = 'meta';
   const who = document.createElement('span');
@@ -329,6 +330,13 @@ function addBubble(kind, sender, timestamp) {
   log.append(li);
   if (near) li.dataset.stick = 'true';
   return li;
+}
+
+/** A stable colour per agent, so a long conversation is easy to follow. */
+function hueOf(name) {
+  let hash = 0;
+  for (const char of name) hash = (hash * 31 + char.codePointAt(0)) % 360;
+  return String((hash * 7 + 200) % 360);
 }
 
 /** Writes text safely (never as HTML) and marks @mentions. */
