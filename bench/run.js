@@ -42,6 +42,8 @@ if (o.idle) P.idle = Number(o.idle);
 if (o.churnSeconds) P.churnSeconds = Number(o.churnSeconds);
 if (o.churnUsers) P.churnUsers = Number(o.churnUsers);
 if (o.maxMinutes) P.maxMinutes = Number(o.maxMinutes);
+// How the load generator knows a message was fully answered (loadgen/scenarios.js, Turns); set by calibration.
+const RUN = { completion: 'idle', expectReplies: 0 };
 const SOURCES = assertLoopbackSources(String(o.sources).split(','));
 
 const started = new Set();
@@ -164,54 +166,96 @@ async function probe(s) {
 
 // ---------------------------------------------------------------- calibration
 
-/** One message to world-ws: how many agents answer, with how many chunks of how many words, in how many frames. */
-async function calibrate(adapter, template) {
+/**
+ * A few messages to world-ws, one at a time: how many agent replies one human message causes (agents may answer
+ * agents), with how many chunks of how many words, in how many frames of which kinds.
+ */
+async function calibrate(adapter, template, messages = 6) {
   const ctx = new S.Context(adapter, { template, sources: SOURCES });
   const u = await ctx.open();
   await ctx.select(u.client, 'calibration');
-  const frames = [];
-  u.client.onFrame = (f) => frames.push(f.json());
-  u.client.send({ type: 'chat_send', id: 'cal-1', payload: { content: 'hello everyone, how are you today?' } });
-  let last = -1;
-  for (let i = 0; i < 100 && (frames.length !== last || frames.length === 0); i++) { last = frames.length; await sleep(100); }
-  u.client.close();
-  const agents = new Map();
-  let eventStreams = 0;
-  for (const f of frames) {
-    if (f.type === 'event_stream') eventStreams++;
-    if (f.type !== 'chat_response') continue;
-    const p = f.payload || {};
-    const a = agents.get(p.agentName) || { chunks: 0, words: 0 };
-    if (p.kind === 'chunk') { a.chunks++; a.words += String(p.content || '').trim().split(/\s+/).filter(Boolean).length; }
-    agents.set(p.agentName, a);
+  let frames = [];
+  const turns = [];
+  for (let i = 0; i < messages; i++) {
+    frames = [];
+    const idle = new Promise((resolve) => {
+      const t = ctx.turns(resolve);
+      t.push({ id: `cal-${i}` });
+      u.client.onFrame = (f) => { frames.push(f.json()); t.onFrame(f); };
+    });
+    u.client.send({ type: 'chat_send', id: `cal-${i}`, payload: { content: `hello everyone, this is message ${i}` } });
+    await Promise.race([idle, sleep(5000)]);
+    turns.push(frames);
   }
-  const n = agents.size;
-  const chunks = n ? Math.round([...agents.values()].reduce((x, a) => x + a.chunks, 0) / n) : 5;
-  const words = n ? Math.max(1, Math.round([...agents.values()].reduce((x, a) => x + a.words, 0) / Math.max(1, n * chunks))) : 4;
-  return { agents: n, chunks, chunkWords: words, framesPerMessage: frames.length, eventStreams, frameTypes: countBy(frames.map((f) => f.type)) };
+  u.client.close();
+  let replies = 0; let chunks = 0; let words = 0; let total = 0;
+  const kinds = {};
+  for (const fs_ of turns) {
+    total += fs_.length;
+    for (const f of fs_) {
+      const key = f.type === 'event_stream' ? `event_stream/${(f.payload.event || {}).type}` : f.type === 'chat_response' ? `chat_response/${f.payload.kind}` : f.type;
+      kinds[key] = (kinds[key] || 0) + 1;
+      if (f.type !== 'chat_response') continue;
+      if (f.payload.kind === 'end' || f.payload.kind === 'error') replies++;
+      if (f.payload.kind === 'chunk') { chunks++; words += String(f.payload.content || '').trim().split(/\s+/).filter(Boolean).length; }
+    }
+  }
+  const perMessage = (x) => x / messages;
+  return {
+    messages, repliesPerMessage: perMessage(replies), chunksPerReply: replies ? chunks / replies : 0,
+    wordsPerChunk: chunks ? words / chunks : 0, framesPerMessage: perMessage(total),
+    replies: Math.max(1, Math.round(perMessage(replies))), chunks: Math.max(1, Math.round(replies ? chunks / replies : 5)),
+    chunkWords: Math.max(1, Math.round(chunks ? words / chunks : 4)),
+    frameKinds: kinds, agentMessages: (kinds['event_stream/message'] || 0) > messages, activity: (kinds['event_stream/idle'] || 0) > 0,
+  };
 }
 
 function countBy(xs) { const m = {}; for (const x of xs) m[x] = (m[x] || 0) + 1; return m; }
 
 // ---------------------------------------------------------------- one server, all scenarios
 
-async function runScenarios(s, adapter, template, expectReplies) {
-  const ctx = () => new S.Context(adapter, { template, sources: SOURCES, expectReplies });
+/** CPU seconds used so far by the server process (user + system), from /proc. */
+function serverCpuSeconds(s) {
+  const stat = fs.readFileSync(`/proc/${s.pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+}
+
+/** Runs one scenario and adds who burnt how much CPU meanwhile, and how loaded the machine was. */
+async function measured(s, fn) {
+  const cpu0 = serverCpuSeconds(s);
+  const client0 = process.cpuUsage();
+  const t0 = Date.now();
+  const load = os.loadavg()[0];
+  const result = await fn();
+  const seconds = (Date.now() - t0) / 1000;
+  const client = process.cpuUsage(client0);
+  result.cpu = {
+    wallSeconds: round(seconds),
+    serverCores: round((serverCpuSeconds(s) - cpu0) / seconds),
+    loadgenCores: round((client.user + client.system) / 1e6 / seconds),
+    machineLoad1mAtStart: round(load),
+  };
+  return result;
+}
+
+async function runScenarios(s, adapter, template) {
+  const ctx = () => new S.Context(adapter, { template, sources: SOURCES, expectReplies: RUN.expectReplies, completion: RUN.completion });
   const r = { server: s.name, scenarios: {} };
   r.atStart = await probe(s);
   log(`${s.name}: connect storm (${P.storm})`);
-  r.scenarios.storm = await S.connectStorm(ctx(), { connections: P.storm, concurrency: 50, maxSeconds: 120 });
+  r.scenarios.storm = await measured(s, () => S.connectStorm(ctx(), { connections: P.storm, concurrency: 50, maxSeconds: 120 }));
   r.chat = [];
   for (const rate of P.chatRates) {
     log(`${s.name}: chat round trip, ${P.chatUsers} users, ${rate} msg/s`);
-    r.chat.push(await S.chatRoundTrip(ctx(), { users: P.chatUsers, rate, seconds: P.chatSeconds, warmupSeconds: P.warmup, concurrency: 50, maxSeconds: 120 }));
+    r.chat.push(await measured(s, () => S.chatRoundTrip(ctx(), { users: P.chatUsers, rate, seconds: P.chatSeconds, warmupSeconds: P.warmup, concurrency: 50, maxSeconds: 120 })));
   }
   log(`${s.name}: fan-out to ${P.fanConns} connections`);
-  r.scenarios.fanout = await S.fanOut(ctx(), { connections: P.fanConns, rate: P.fanRate, seconds: P.fanSeconds, warmupSeconds: P.warmup });
+  r.scenarios.fanout = await measured(s, () => S.fanOut(ctx(), { connections: P.fanConns, rate: P.fanRate, seconds: P.fanSeconds, warmupSeconds: P.warmup }));
   await sleep(Number(o.graceMs) + 1000);
   r.beforeChurn = await probe(s);
   log(`${s.name}: churn for ${P.churnSeconds} s`);
-  r.scenarios.churn = await S.churn(ctx(), { seconds: P.churnSeconds, concurrency: 20, maxUsers: P.churnUsers });
+  r.scenarios.churn = await measured(s, () => S.churn(ctx(), { seconds: P.churnSeconds, concurrency: 20, maxUsers: P.churnUsers }));
   r.afterChurn = await settle(s, r.beforeChurn);
   log(`${s.name}: idle, ${P.idle} connections`);
   const before = await probe(s);
@@ -258,7 +302,9 @@ function markdown(result) {
   const ms = (v) => v.toFixed(2);
   const lines = [];
   lines.push(`Run ${result.startedAt} (${result.mode}), ${result.machine.cpus} × ${result.machine.cpuModel}, ${result.machine.memGiB} GiB, Node ${result.versions.node}, ${result.versions.java || 'no Java'}.`);
-  lines.push(`Load: template \`${result.template}\`; ${result.calibration ? `${result.calibration.agents} agents × ${result.calibration.chunks} chunks × ${result.calibration.chunkWords} words per reply (calibrated on world-ws)` : 'baseline defaults (world-ws not run)'}.`);
+  lines.push(`Machine load (1 min) when the run started: ${result.machine.loadAtStart}; other processes share these 2 cores, so compare ratios from the same run.`);
+  const c = result.calibration;
+  lines.push(`Load: template \`${result.template}\`; ${c ? `per human message ${c.repliesPerMessage.toFixed(2)} agent replies of ${c.chunksPerReply.toFixed(1)} chunks × ${c.wordsPerChunk.toFixed(1)} words, ${c.framesPerMessage.toFixed(1)} frames (measured on world-ws; the baselines send ${c.replies} replies × ${c.chunks} chunks × ${c.chunkWords} words with the same frame kinds)` : 'baseline defaults (world-ws not run)'}.`);
   lines.push('');
   lines.push('| metric | world-ws | Node ws | Socket.IO | world-ws / ws | world-ws / Socket.IO | better |');
   lines.push('|---|---|---|---|---|---|---|');
@@ -271,6 +317,9 @@ function markdown(result) {
     lines.push(row(`chat ${rate}/s: p99.9 (ms)`, get((r) => r.chat[i].latency.p999), ms));
     lines.push(row(`chat ${rate}/s: max (ms)`, get((r) => r.chat[i].latency.max), ms));
     lines.push(row(`chat ${rate}/s: achieved rate`, get((r) => r.chat[i].achievedRate), (v) => v.toFixed(0), 'higher'));
+    lines.push(row(`chat ${rate}/s: server CPU (cores)`, get((r) => r.chat[i].cpu.serverCores), (v) => v.toFixed(2)));
+    lines.push(row(`chat ${rate}/s: load generator CPU (cores)`, get((r) => r.chat[i].cpu.loadgenCores), (v) => v.toFixed(2)));
+    lines.push(row(`chat ${rate}/s: frames per message`, get((r) => r.chat[i].framesPerMessage), (v) => v.toFixed(1), '='));
     lines.push(row(`chat ${rate}/s: lost / rejected`, get((r) => r.chat[i].lost + Object.values(r.chat[i].rejected).reduce((a, b) => a + b, 0)), (v) => String(v)));
   });
   lines.push(row(`fan-out to ${P.fanConns} conns, ${P.fanRate}/s: p50 all (ms)`, get((r) => r.scenarios.fanout.latencyAll.p50), ms));
@@ -359,6 +408,7 @@ async function main() {
   const result = {
     startedAt: new Date().toISOString(), mode: QUICK ? 'quick' : 'full', profile: P, template, templatesRoot: path.relative(ROOT, root),
     machine: { cpus: os.cpus().length, cpuModel: (os.cpus()[0] || {}).model, memGiB: Math.round(os.totalmem() / 2 ** 30), kernel: os.release(),
+      loadAtStart: os.loadavg()[0].toFixed(2),
       openFilesLimit: Number((await exec('bash', ['-c', 'ulimit -n'])).stdout.trim()) },
     versions: await versions(), servers: [], skipped: {},
   };
@@ -381,11 +431,11 @@ async function main() {
           result.calibration = await calibrate(adapter, template);
           log(`calibration on world-ws: ${JSON.stringify(result.calibration)}`);
           const c = result.calibration;
-          if (c.agents > 0) {
-            baselineArgs = ['--agents', String(c.agents), '--chunks', String(c.chunks), '--chunk-words', String(c.chunkWords),
-              '--echo-message', String(c.eventStreams >= 1), '--agent-message', String(c.eventStreams >= 1 + c.agents)];
-          }
-          result.servers.push(await runScenarios(s, adapter, template, c.agents || undefined));
+          baselineArgs = ['--replies', String(c.replies), '--chunks', String(c.chunks), '--chunk-words', String(c.chunkWords),
+            '--agent-message', String(c.agentMessages), '--activity', String(c.activity)];
+          if (!c.activity) RUN.completion = 'ends';
+          RUN.expectReplies = c.replies;
+          result.servers.push(await runScenarios(s, adapter, template));
         } catch (e) {
           result.skipped.ours = `failed: ${e.stack}`;
           log(result.skipped.ours);
@@ -407,7 +457,7 @@ async function main() {
     s.dataDir = dataDir;
     const adapter = name === 'ws' ? wsAdapter(`ws://${s.host}:${s.port}/ws`) : socketIoAdapter(`http://${s.host}:${s.port}`);
     try {
-      result.servers.push(await runScenarios(s, adapter, template, result.calibration && result.calibration.agents || undefined));
+      result.servers.push(await runScenarios(s, adapter, template));
     } catch (e) {
       result.skipped[name] = `failed: ${e.stack}`;
       log(result.skipped[name]);

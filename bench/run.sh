@@ -8,8 +8,8 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(dirname "$here")"
 # 10,000 idle connections need that many descriptors in the server and in the load generator.
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
-if [ "$(ulimit -n)" != unlimited ] && [ "$(ulimit -n)" -lt 20500 ]; then
-  echo "note: open-files limit is $(ulimit -n); the idle scenario is capped below it" >&2
+if [ "$(ulimit -n)" != unlimited ] && [ "$(ulimit -n)" -lt 10500 ]; then
+  echo "warning: open-files limit is $(ulimit -n); 10,000 idle connections need more (use --idle N)" >&2
 fi
 [ -d "$here/node_modules" ] || npm ci --prefix "$here" --no-audit --no-fund
 jar="$root/examples/target/world-ws-server.jar"

@@ -36,7 +36,7 @@ function checkLoopbackHost(host) {
 function serverOptions(argv) {
   const o = parseArgs(argv, {
     host: '127.0.0.1', port: '0', dataDir: '', templatesDir: '',
-    chunks: '5', chunkWords: '4', agents: '', graceMs: '0', echoMessage: 'true', agentMessage: 'false',
+    chunks: '5', chunkWords: '4', agents: '', replies: '', graceMs: '0', echoMessage: 'true', agentMessage: 'true', activity: 'true',
   });
   checkLoopbackHost(o.host);
   if (!o.dataDir) throw new Error('--data-dir is required');
@@ -44,7 +44,9 @@ function serverOptions(argv) {
   return {
     host: o.host, port: Number(o.port), dataDir: path.resolve(o.dataDir), templatesDir: path.resolve(o.templatesDir),
     chunks: Number(o.chunks), chunkWords: Number(o.chunkWords), agents: o.agents === '' ? 0 : Number(o.agents),
-    graceMs: Number(o.graceMs), echoMessage: o.echoMessage !== 'false', agentMessage: o.agentMessage === 'true',
+    replies: o.replies === '' ? 0 : Number(o.replies),
+    graceMs: Number(o.graceMs), echoMessage: o.echoMessage !== 'false', agentMessage: o.agentMessage !== 'false',
+    activity: o.activity !== 'false',
   };
 }
 
@@ -221,17 +223,28 @@ class WorldHub {
     const chatId = typeof p.chatId === 'string' && NAME.test(p.chatId) ? p.chatId : 'main';
     const messageId = crypto.randomUUID();
     const now = new Date().toISOString();
-    const message = { messageId, chatId, sender: p.sender || 'human', content: p.content, timestamp: now };
+    const message = { type: 'message', chatId, messageId, sender: p.sender || 'human', senderType: 'human', content: p.content, timestamp: now };
     this.persist(world, chatId, message);
     if (this.opts.echoMessage) this.event(world, 'event_stream', { eventType: 'message', event: message }, id);
-    for (const agent of world.agents) {
-      setImmediate(() => this.reply(world, agent, chatId, messageId));
-    }
+    // Replies run one after another, like world-ws's per-world actor; each is its own event-loop turn.
+    const replies = this.opts.replies > 0 ? this.opts.replies : world.agents.length;
+    const next = (i) => {
+      if (i < replies && world.agents.length > 0) {
+        this.reply(world, world.agents[i % world.agents.length], chatId, messageId, replies - i);
+        setImmediate(next, i + 1);
+      } else if (this.opts.activity) {
+        this.event(world, 'event_stream', { eventType: 'world', event: { type: 'idle', chatId, pendingOperations: 0, activeAgents: [] } });
+      }
+    };
+    setImmediate(next, 0);
   }
 
-  reply(world, agent, chatId, replyToMessageId) {
-    const agentName = agent.name || agent.id;
+  reply(world, agent, chatId, replyToMessageId, pending) {
+    const agentName = agent.id || agent.name;
     const messageId = crypto.randomUUID();
+    if (this.opts.activity) {
+      this.event(world, 'event_stream', { eventType: 'world', event: { type: 'response-start', chatId, pendingOperations: pending, activeAgents: [agentName] } });
+    }
     const base = { agentName, messageId, replyToMessageId, chatId };
     this.event(world, 'chat_response', { ...base, kind: 'start', content: '', complete: false });
     let text = '';
@@ -242,9 +255,12 @@ class WorldHub {
       this.event(world, 'chat_response', { ...base, kind: 'chunk', content: chunk, complete: false });
     }
     this.event(world, 'chat_response', { ...base, kind: 'end', content: text, complete: true });
-    const message = { messageId, chatId, sender: agent.id, content: text, replyToMessageId, timestamp: new Date().toISOString() };
+    const message = { type: 'message', chatId, messageId, sender: agentName, senderType: 'agent', content: text, replyToMessageId, timestamp: new Date().toISOString() };
     this.persist(world, chatId, message);
     if (this.opts.agentMessage) this.event(world, 'event_stream', { eventType: 'message', event: message });
+    if (this.opts.activity) {
+      this.event(world, 'event_stream', { eventType: 'world', event: { type: 'response-end', chatId, pendingOperations: pending - 1, activeAgents: [agentName] } });
+    }
   }
 
   snapshot() {

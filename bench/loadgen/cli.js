@@ -3,7 +3,8 @@
 // One scenario against one running server; prints one JSON line with the result.
 //   node loadgen/cli.js --url ws://127.0.0.1:8080/ws --scenario chat --users 100 --rate 100 --seconds 5 --template NAME
 //   node loadgen/cli.js --url http://127.0.0.1:3000 --socketio --scenario fanout
-// Loopback only; every scenario is bounded in count and time, and the whole process exits by itself
+// A message counts as answered when the world reports idle after its echo (--completion idle, default), or
+// after --expect-replies chat_response ends (--completion ends). Loopback only; every scenario is bounded in count and time, and the whole process exits by itself
 // after --max-seconds (default 300) whatever happens.
 
 const { wsAdapter, socketIoAdapter } = require('./adapters');
@@ -21,6 +22,7 @@ async function main() {
   const ctx = new S.Context(adapter, {
     template: o.template, sources: assertLoopbackSources(String(o.sources).split(',')),
     timeoutMs: Number(o.timeoutMs), expectReplies: o.expectReplies ? Number(o.expectReplies) : 0,
+    completion: o.completion || 'idle',
   });
   const num = (k, d) => (o[k] === undefined ? d : Number(o[k]));
   let result;

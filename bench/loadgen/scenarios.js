@@ -64,6 +64,7 @@ class Context {
     this.sourceIndex = 0;
     this.timeoutMs = opts.timeoutMs || 10000;
     this.expectReplies = opts.expectReplies || 0;
+    this.completion = opts.completion || 'idle';
     this.agentsSeen = null;
   }
 
@@ -94,15 +95,16 @@ class Context {
     if (this.agentsSeen === null) {
       const agents = (reply.json().payload || {}).agents || [];
       this.agentsSeen = agents.length;
-      this.autoReplyAgents = agents.filter((a) => a.autoReply !== false && !(a.config && a.config.autoReply === false)).length;
     }
     return reply;
   }
 
-  /** How many `chat_response` ends (or errors) one human message produces. */
+  /** How many `chat_response` ends (or errors) one human message produces (for completion 'ends'). */
   replies() {
-    return this.expectReplies || this.autoReplyAgents || 1;
+    return this.expectReplies || this.agentsSeen || 1;
   }
+
+  turns(onDone) { return new Turns(this.completion, this.replies(), onDone); }
 }
 
 async function closeAll(clients, timeoutMs = 10000) {
@@ -112,6 +114,67 @@ async function closeAll(clients, timeoutMs = 10000) {
 }
 
 function isReplyEnd(f) { return f.type === 'chat_response' && (f.kind === 'end' || f.kind === 'error'); }
+
+/** What a frame means for a conversation turn: the echo of a human message, the world going idle, a reply's end. */
+function turnSignal(f) {
+  if (f.type === 'event_stream') {
+    if (f.raw) {
+      if (f.raw.includes('"senderType":"human"')) return 'human';
+      if (f.raw.includes('"type":"idle"')) return 'idle';
+      return null;
+    }
+    const p = f.json().payload || {};
+    const e = p.event || {};
+    if (e.senderType === 'human') return 'human';
+    if (e.type === 'idle') return 'idle';
+    return null;
+  }
+  return isReplyEnd(f) ? 'end' : null;
+}
+
+/**
+ * Tells, for one connection, when each message it knows of has been fully answered. Two ways:
+ * - 'idle' (default): a message is answered when the world reports `idle` after the message's echo, i.e. every
+ *   agent reply it caused (including agents answering agents) has streamed to its end;
+ * - 'ends': after a fixed number of `chat_response` ends (for a server that reports no activity).
+ * Entries are {id, scheduled, measured}; onDone(entry) is called once per entry.
+ */
+class Turns {
+  constructor(mode, expectedEnds, onDone) {
+    this.mode = mode;
+    this.expected = expectedEnds;
+    this.onDone = onDone;
+    this.queue = [];
+    this.acked = 0;
+    this.ends = 0;
+    this.stray = 0;
+  }
+
+  push(entry) { this.queue.push(entry); }
+
+  remove(id) {
+    const i = this.queue.findIndex((e) => e.id === id);
+    if (i >= 0) { this.queue.splice(i, 1); if (i < this.acked) this.acked--; }
+  }
+
+  get pending() { return this.queue.length; }
+
+  onFrame(f) {
+    const signal = turnSignal(f);
+    if (!signal) return;
+    if (this.mode === 'ends') {
+      if (signal !== 'end') return;
+      if (this.queue.length === 0) { this.stray++; return; }
+      if (++this.ends === this.expected) { this.ends = 0; this.onDone(this.queue.shift()); }
+      return;
+    }
+    if (signal === 'human') {
+      if (this.acked < this.queue.length) this.acked++; else this.stray++;
+    } else if (signal === 'idle') {
+      while (this.acked > 0) { this.acked--; this.onDone(this.queue.shift()); }
+    }
+  }
+}
 
 /** Opens `n` users, each in its own private world `${prefix}-i`, `concurrency` at a time. */
 async function openUsers(ctx, n, concurrency, prefix, deadline, onEach) {
@@ -187,29 +250,21 @@ async function chatRoundTrip(ctx, { users = 1000, rate = 1000, seconds = 10, war
   const opened = await openUsers(ctx, users, concurrency, 'chat', deadline);
   const all = opened.users;
   if (all.length === 0) return { scenario: 'chat', error: 'no user could connect', errors: opened.errors };
-  const expected = ctx.replies();
   const h = histogram();
-  let frames = 0; let stray = 0; let agentErrors = 0; let completed = 0;
+  let frames = 0; let agentErrors = 0; let completed = 0; let replyEnds = 0;
   const rejected = {};
   for (const u of all) {
-    u.pending = [];
+    u.turns = ctx.turns((entry) => { completed++; if (entry.measured) recordMs(h, now() - entry.scheduled); });
     u.client.onFrame = (f) => {
       frames++;
-      if (isReplyEnd(f)) {
-        if (f.kind === 'error') agentErrors++;
-        const head = u.pending[0];
-        if (!head) { stray++; return; }
-        if (--head.remaining === 0) {
-          u.pending.shift();
-          completed++;
-          if (head.measured) recordMs(h, now() - head.scheduled);
-        }
-      } else if (f.type === 'error') {
+      if (f.type === 'error') {
         const p = f.json().payload || {};
         rejected[p.code] = (rejected[p.code] || 0) + 1;
-        const i = u.pending.findIndex((e) => e.id === f.replyTo);
-        if (i >= 0) u.pending.splice(i, 1);
+        u.turns.remove(f.replyTo);
+        return;
       }
+      if (isReplyEnd(f)) { replyEnds++; if (f.kind === 'error') agentErrors++; }
+      u.turns.onFrame(f);
     };
   }
   const warmupEnds = now() + warmupSeconds * 1000;
@@ -217,15 +272,17 @@ async function chatRoundTrip(ctx, { users = 1000, rate = 1000, seconds = 10, war
   const sent = await fixedRate(rate, total, (k, scheduled) => {
     const u = all[k % all.length];
     const id = `c${k}`;
-    u.pending.push({ id, scheduled, remaining: expected, measured: scheduled >= warmupEnds });
+    u.turns.push({ id, scheduled, measured: scheduled >= warmupEnds });
     u.client.send({ type: 'chat_send', id, payload: { content: `hello world number ${k}, how are you?` } });
   });
   const sendSeconds = (now() - sent.start) / 1000;
-  await drain(() => all.every((u) => u.pending.length === 0), 10000);
-  const lost = all.reduce((a, u) => a + u.pending.length, 0);
+  await drain(() => all.every((u) => u.turns.pending === 0), 10000);
+  const lost = all.reduce((a, u) => a + u.turns.pending, 0);
+  const stray = all.reduce((a, u) => a + u.turns.stray, 0);
   await closeAll(all.map((u) => u.client));
   return {
-    scenario: 'chat', users: all.length, targetRate: rate, seconds, warmupSeconds, repliesPerMessage: expected,
+    scenario: 'chat', users: all.length, targetRate: rate, seconds, warmupSeconds, completion: ctx.completion,
+    repliesPerMessage: round(replyEnds / Math.max(1, sent.sent)),
     sent: sent.sent, achievedRate: round(sent.sent / sendSeconds), completed, lost, rejected, agentErrors, stray,
     framesPerMessage: round(frames / Math.max(1, sent.sent)), maxSendLagMs: round(sent.maxLagMs),
     setupErrors: opened.errors, latency: summary(h),
@@ -251,39 +308,38 @@ async function fanOut(ctx, { connections = 20, rate = 50, seconds = 10, warmupSe
     await closeAll(conns.map((c) => c.client));
     return { scenario: 'fanout', connections, error: String(e.message) };
   }
-  const expected = ctx.replies();
   const hAll = histogram();
   const hEach = histogram();
-  const msgs = [];
   let completed = 0;
   const rejected = {};
+  const done = (entry) => {
+    const t = now();
+    if (entry.measured) recordMs(hEach, t - entry.scheduled);
+    if (--entry.remaining === 0) { completed++; if (entry.measured) recordMs(hAll, t - entry.scheduled); }
+  };
   for (const c of conns) {
-    c.ends = 0;
+    c.turns = ctx.turns(done);
     c.client.onFrame = (f) => {
-      if (isReplyEnd(f)) {
-        c.ends++;
-        if (c.ends % expected !== 0) return;
-        const m = msgs[c.ends / expected - 1];
-        if (!m) return;
-        const t = now();
-        if (m.measured) recordMs(hEach, t - m.scheduled);
-        if (--m.remaining === 0) { completed++; if (m.measured) recordMs(hAll, t - m.scheduled); }
-      } else if (f.type === 'error') {
+      if (f.type === 'error') {
         const p = f.json().payload || {};
         rejected[p.code] = (rejected[p.code] || 0) + 1;
+        for (const other of conns) other.turns.remove(f.replyTo);
+        return;
       }
+      c.turns.onFrame(f);
     };
   }
   const warmupEnds = now() + warmupSeconds * 1000;
   const total = Math.round(rate * (warmupSeconds + seconds));
   const sent = await fixedRate(rate, total, (k, scheduled) => {
-    msgs.push({ scheduled, remaining: conns.length, measured: scheduled >= warmupEnds });
-    conns[k % conns.length].client.send({ type: 'chat_send', id: `f${k}`, payload: { content: `fan-out message ${k}` } });
+    const entry = { id: `f${k}`, scheduled, remaining: conns.length, measured: scheduled >= warmupEnds };
+    for (const c of conns) c.turns.push(entry);
+    conns[k % conns.length].client.send({ type: 'chat_send', id: entry.id, payload: { content: `fan-out message ${k}` } });
   });
-  await drain(() => completed >= sent.sent, 10000);
+  await drain(() => conns.every((c) => c.turns.pending === 0), 10000);
   await closeAll(conns.map((c) => c.client));
   return {
-    scenario: 'fanout', connections: conns.length, targetRate: rate, seconds, repliesPerMessage: expected,
+    scenario: 'fanout', connections: conns.length, targetRate: rate, seconds, completion: ctx.completion,
     sent: sent.sent, completed, lost: sent.sent - completed, rejected,
     latencyAll: summary(hAll), latencyEachConnection: summary(hEach),
   };
@@ -302,9 +358,13 @@ async function churn(ctx, { seconds = 20, concurrency = 20, maxUsers = 100000, m
     const u = await ctx.open();
     try {
       await ctx.select(u.client, 'churn');
-      const expected = ctx.replies();
-      let ends = 0;
-      const done = u.client.waitFor((f) => isReplyEnd(f) && ++ends === expected, ctx.timeoutMs, 'agent replies');
+      const done = new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error('timeout waiting for the agents\' replies')), ctx.timeoutMs);
+        const turns = ctx.turns(() => { clearTimeout(timer); resolve(); });
+        turns.push({ id: 'c1' });
+        u.client.onFrame = (f) => turns.onFrame(f);
+        u.client.closed.then(() => reject(new Error('closed before the replies')));
+      });
       u.client.send({ type: 'chat_send', id: 'c1', payload: { content: 'hello, and goodbye' } });
       await done;
       u.client.close();
