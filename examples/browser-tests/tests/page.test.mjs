@@ -2,19 +2,21 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  Cable, ReferenceServer, byTestId, completeReplies, eventually, launchBrowser, message, openVisitor, openWorld,
-  say, screenshotOnFailure, waitForOpen,
+  Cable, ReferenceServer, byTestId, completeReplies, eventually, launchBrowser, message, mintToken, openVisitor,
+  openWorld, say, screenshotOnFailure, waitForOpen,
 } from './support.mjs';
 
 // Reconnect quickly in tests; the page's default backoff ceiling is 15 s.
 const PAGE = '?backoffMaxMs=1000';
 const unique = (prefix) => `${prefix}-${Math.random().toString(36).slice(2, 8)}`;
+// Known users carry a JWT signed with the server's secret, as a real backend would mint it.
+const JWT_SECRET = `browser-tests-${'s'.repeat(32)}`;
 
 let server;
 let browser;
 
 before(async () => {
-  [server, browser] = await Promise.all([new ReferenceServer().start(), launchBrowser()]);
+  [server, browser] = await Promise.all([new ReferenceServer({ args: ['--jwt-secret', JWT_SECRET] }).start(), launchBrowser()]);
 });
 
 after(async () => {
@@ -191,6 +193,40 @@ withVisitors('after a server restart the page reconnects, says what happened and
   await message(page, 'human', 'After the restart').waitFor();
   const replyAfter = page.locator('[data-kind="human"]:has-text("After the restart") ~ [data-kind="agent"][data-complete="true"]');
   await replyAfter.first().waitFor({ timeout: 20_000 });
+});
+
+withVisitors('a signed-in user keeps world, edits and conversation across tabs and a server restart', async (visit) => {
+  const userId = unique('reader');
+  const url = `${server.url}?token=${mintToken(JWT_SECRET, userId)}&backoffMaxMs=1000`;
+  const first = await visit(url);
+  const worldName = unique('journal');
+  await openWorld(first, worldName);
+  assert.equal(await userIdOf(first), userId, 'the token names the user');
+  await say(first, 'Dear diary');
+  await completeReplies(first).first().waitFor();
+  const agent = first.locator('[data-testid="agent-item"]').first();
+  const agentId = await agent.getAttribute('data-agent');
+  const prompt = `Keep a journal. (${unique('prompt')})`;
+  await agent.locator('[data-testid="agent-edit-button"]').click();
+  await byTestId(first, 'agent-prompt-input').fill(prompt);
+  await byTestId(first, 'agent-prompt-input').press('Tab');
+  await byTestId(first, 'agent-save-button').press('Enter');
+  await byTestId(first, 'agent-editor').waitFor({ state: 'hidden' });
+
+  await server.restart();
+
+  await waitForOpen(first);
+  await first.locator('[data-testid="notice"]', { hasText: /caught up|nothing was missed|could not recover/i }).waitFor();
+  await message(first, 'human', 'Dear diary').waitFor();
+  const second = await visit(url);
+  await second.locator(`[data-testid="world-item"][data-world="${worldName}"]`).click();
+  await second.locator('[data-testid="current-world"]', { hasText: worldName }).waitFor();
+  await second.locator(`[data-testid="agent-item"][data-agent="${agentId}"] [data-testid="agent-edit-button"]`).click();
+  assert.equal(await byTestId(second, 'agent-prompt-input').inputValue(), prompt, 'the edit was saved before the restart');
+  await byTestId(second, 'agent-cancel-button').click();
+  await say(second, 'Back after the restart');
+  await message(first, 'human', 'Back after the restart').waitFor();
+  await first.locator('[data-kind="human"]:has-text("Back after the restart") ~ [data-kind="agent"][data-complete="true"]').first().waitFor();
 });
 
 withVisitors('on a phone-sized screen the conversation stays usable', async (visit) => {
