@@ -122,6 +122,16 @@ public abstract class WorldStoreContract {
         }
 
         @Test
+        @DisplayName("clonedAt is kept to the millisecond, as agent-world writes timestamps")
+        void clonedAtMillis() {
+            clock.set(java.time.Instant.parse("2026-02-03T04:05:06.123456789Z"));
+            World clone = store.cloneFromTemplate(GARDEN, ALICE_HOME);
+            assertThat(clone.config().metadata().clonedAt())
+                    .isEqualTo(java.time.Instant.parse("2026-02-03T04:05:06.123Z"));
+            assertThat(store.load(ALICE_HOME)).isEqualTo(clone);
+        }
+
+        @Test
         @DisplayName("creates the user's space and lists the new world")
         void createsSpace() {
             store.cloneFromTemplate(WORKSHOP, ALICE_HOME);

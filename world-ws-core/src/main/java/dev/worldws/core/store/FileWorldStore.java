@@ -88,6 +88,11 @@ final class FileWorldStore implements WorldStore {
         }
     }
 
+    /** The clone time, in milliseconds like agent-world's JavaScript timestamps. */
+    static java.time.Instant clonedAt(Clock clock) {
+        return clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+    }
+
     StorageLayout layout() {
         return layout;
     }
@@ -161,7 +166,7 @@ final class FileWorldStore implements WorldStore {
                 Map<String, Object> meta = new LinkedHashMap<>();
                 meta.put("originalTemplate", template.value());
                 meta.put("clonedFor", target.userId().value());
-                meta.put("clonedAt", WorldCodec.format(clock.instant()));
+                meta.put("clonedAt", WorldCodec.format(clonedAt(clock)));
                 json.put("metadata", meta);
                 files.write(config, codec.write(json));
                 if (Files.exists(worldDir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {

@@ -71,7 +71,7 @@ final class InMemoryWorldStore implements WorldStore {
         World source = loadTemplate(template);
         Objects.requireNonNull(target, "target");
         World clone = source.withConfig(source.config()
-                .withMetadata(new CloneMetadata(template, target.userId(), clock.instant())));
+                .withMetadata(new CloneMetadata(template, target.userId(), FileWorldStore.clonedAt(clock))));
         World previous = space(target.userId()).putIfAbsent(target.worldName(), clone);
         if (previous != null) {
             throw new WorldExistsException("world \"" + target.worldName() + "\" already exists for user \""
