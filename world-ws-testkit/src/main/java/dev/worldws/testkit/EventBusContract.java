@@ -205,6 +205,36 @@ public abstract class EventBusContract {
         }
 
         @Test
+        @DisplayName("subscriptions that join a busy topic each receive every later event, without gaps")
+        void joinBusyTopic() throws Exception {
+            java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean(true);
+            Thread publisher = new Thread(() -> {
+                for (int i = 0; running.get(); i++) {
+                    publish(ALICE_GARDEN, "m" + i);
+                }
+            }, "busy-publisher");
+            publisher.start();
+            try {
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                while (bus.position(ALICE_GARDEN).seq() == 0 && System.nanoTime() < deadline) {
+                    Thread.onSpinWait();
+                }
+                for (int joiner = 0; joiner < 5; joiner++) {
+                    RecordingSubscriber recorder = new RecordingSubscriber();
+                    Subscription subscription = bus.subscribe(ALICE_GARDEN, event -> true, recorder);
+                    List<Long> received = seqs(recorder.next(50));
+                    subscription.close();
+                    long first = received.get(0);
+                    assertThat(received).isEqualTo(LongStream.range(first, first + 50).boxed().toList());
+                    recorder.assertNeverCalledConcurrently();
+                }
+            } finally {
+                running.set(false);
+                publisher.join(10_000);
+            }
+        }
+
+        @Test
         @DisplayName("events published before subscribing are not delivered")
         void notBeforeSubscribe() {
             publish(ALICE_GARDEN, "before");
