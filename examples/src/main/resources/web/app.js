@@ -107,6 +107,7 @@ function request(type, payload, what) {
 
 function handle(message) {
   const payload = message.payload ?? {};
+  if (message.type === 'error') return serverError(payload, message.replyTo);
   if (message.replyTo) state.requests.delete(message.replyTo);
   if (message.type === 'world_selected') return worldSelected(message, payload);
   if (typeof message.seq === 'number' && !noteSeq(message.seq)) return; // already seen (duplicate delivery)
@@ -117,7 +118,6 @@ function handle(message) {
     case 'agent_updated': return upsertAgent(payload.agent ?? {}, payload.agentName);
     case 'world_reloaded': return reloaded(payload);
     case 'status': return status(payload);
-    case 'error': return serverError(payload, message.replyTo);
     default: return undefined; // pong and anything newer than this page
   }
 }

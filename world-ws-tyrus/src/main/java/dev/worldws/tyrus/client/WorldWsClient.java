@@ -151,7 +151,7 @@ public final class WorldWsClient implements AutoCloseable {
      * fails (a refused token fails with code {@code unauthorized}). Later drops are handled by reconnecting.
      */
     public CompletableFuture<ServerFrame> connect() {
-        thread.execute(() -> {
+        executeUnlessShutDown(() -> {
             if (state == State.NEW) {
                 setState(State.CONNECTING);
                 openSession();
@@ -282,7 +282,12 @@ public final class WorldWsClient implements AutoCloseable {
         ObjectNode message = JSON.createObjectNode().put("type", type).put("id", id);
         message.set("payload", payload);
         String text = message.toString();
-        thread.execute(() -> send(id, text, answer));
+        try {
+            thread.execute(() -> send(id, text, answer));
+        } catch (java.util.concurrent.RejectedExecutionException closed) {
+            answer.completeExceptionally(new WorldWsClientException(WorldWsClientException.CLOSED,
+                    "the client was closed", id));
+        }
         return answer.orTimeout(requestTimeout.toMillis(), TimeUnit.MILLISECONDS)
                 .exceptionallyCompose(failure -> {
                     pending.remove(id);
@@ -601,15 +606,15 @@ public final class WorldWsClient implements AutoCloseable {
         public void onOpen(Session opened, EndpointConfig config) {
             opened.setMaxTextMessageBufferSize(16 * 1024 * 1024);
             // registered before handing over so no message can slip past; processed on the client thread in order
-            opened.addMessageHandler(String.class, text -> thread.execute(() -> received(opened, text)));
-            thread.execute(() -> opened(opened));
+            opened.addMessageHandler(String.class, text -> post(() -> received(opened, text)));
+            post(() -> opened(opened));
         }
 
         @Override
         public void onClose(Session closedSession, CloseReason reason) {
             int code = reason.getCloseCode().getCode();
             String phrase = reason.getReasonPhrase() == null ? "" : reason.getReasonPhrase();
-            executeUnlessShutDown(() -> closed(closedSession, code, phrase));
+            post(() -> closed(closedSession, code, phrase));
         }
 
         @Override
@@ -618,11 +623,21 @@ public final class WorldWsClient implements AutoCloseable {
         }
     }
 
+    /** Runs {@code task} on the client thread; after close there is nothing left to do, so it is dropped. */
+    private void post(Runnable task) {
+        try {
+            thread.execute(task);
+        } catch (java.util.concurrent.RejectedExecutionException closed) {
+            LOG.log(System.Logger.Level.DEBUG, "client closed; event dropped");
+        }
+    }
+
     private void executeUnlessShutDown(Runnable task) {
         try {
             thread.execute(task);
         } catch (java.util.concurrent.RejectedExecutionException e) {
-            // closed: nothing left to do
+            firstConnected.completeExceptionally(new WorldWsClientException(WorldWsClientException.CLOSED,
+                    "the client was closed", null));
         }
     }
 
