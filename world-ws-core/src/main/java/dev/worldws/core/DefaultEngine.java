@@ -289,7 +289,7 @@ final class DefaultEngine implements WorldWsEngine {
         synchronized (runtimesLock) {
             WorldRuntime runtime = runtimes.get(key);
             if (runtime == null) {
-                runtime = new WorldRuntime(this, key, select.templateName());
+                runtime = new WorldRuntime(this, key, select.templateName(), connectionAnonymous(key));
                 runtimes.put(key, runtime);
                 CompletableFuture<Void> previous = unloading.get(key);
                 runtime.load(previous == null ? CompletableFuture.completedFuture(null) : previous);
@@ -349,6 +349,24 @@ final class DefaultEngine implements WorldWsEngine {
 
     void subscriptionsClosed() {
         subscriptions.decrementAndGet();
+    }
+
+    private boolean connectionAnonymous(WorldKey key) {
+        synchronized (sessionsLock) {
+            UserSession session = sessions.get(key.userId());
+            return session != null && session.anonymous;
+        }
+    }
+
+    /** Whether an anonymous user's worlds are about to be deleted (no grace, no connection): saving is wasted. */
+    boolean deletedOnLeave(UserId user) {
+        if (!anonymousGrace.isZero()) {
+            return false;
+        }
+        synchronized (sessionsLock) {
+            UserSession session = sessions.get(user);
+            return session == null || session.connections == 0;
+        }
     }
 
     // ---- connection end and user cleanup ----

@@ -51,6 +51,8 @@ import java.util.concurrent.CopyOnWriteArraySet;
 final class WorldRuntime {
     private static final System.Logger LOG = System.getLogger(WorldRuntime.class.getName());
     private static final String DEFAULT_CHAT = "default";
+    /** How long after going idle a changed world is written: coalesces the saves of busy worlds. */
+    static final long SAVE_DELAY_MILLIS = 1000;
 
     enum State { ACTIVE, CLOSING, CLOSED }
 
@@ -68,6 +70,8 @@ final class WorldRuntime {
     int refs;
     State state = State.ACTIVE;
     boolean temporary;
+    /** Whether the owner is anonymous (set by the engine when the runtime is created). */
+    final boolean anonymousOwner;
 
     final Set<Connection> connections = new CopyOnWriteArraySet<>();
     /** Unsequenced state events this node published, so their bus echo is not applied twice. */
@@ -77,6 +81,7 @@ final class WorldRuntime {
     private World world;
     private boolean created;
     private boolean createdReported;
+    private boolean saveScheduled;
     private Subscription subscription;
     private boolean dirty;
     private final ArrayDeque<ReplyJob> replies = new ArrayDeque<>();
@@ -89,8 +94,9 @@ final class WorldRuntime {
     private record ReplyJob(AgentId agent, MessageEvent message) {
     }
 
-    WorldRuntime(DefaultEngine engine, WorldKey key, TemplateName template) {
+    WorldRuntime(DefaultEngine engine, WorldKey key, TemplateName template, boolean anonymousOwner) {
         this.engine = engine;
+        this.anonymousOwner = anonymousOwner;
         this.key = key;
         this.template = template;
         this.actor = new SerialExecutor(engine.executor, "world " + key);
@@ -132,7 +138,7 @@ final class WorldRuntime {
             if (temporary) {
                 engine.store.delete(key);
                 engine.bus.forget(key);
-            } else if (dirty) {
+            } else if (dirty && !(anonymousOwner && engine.deletedOnLeave(key.userId()))) {
                 save();
             }
         } catch (RuntimeException e) {
@@ -387,8 +393,8 @@ final class WorldRuntime {
                 activitySinceIdle = false;
                 engine.bus.publish(new ActivityEvent(key, lastChatId, 0, engine.clock.instant(),
                         ActivityEvent.Kind.IDLE, 0, List.of()));
-                if (dirty && state() != State.CLOSED) {
-                    trySave();
+                if (dirty && state() == State.ACTIVE) {
+                    scheduleSave();
                 }
             }
             if (state() == State.CLOSING) {
@@ -482,6 +488,25 @@ final class WorldRuntime {
     }
 
     // ---- persistence ----
+
+    private void scheduleSave() {
+        if (saveScheduled) {
+            return;
+        }
+        saveScheduled = true;
+        Runnable saveLater = () -> actor.execute(() -> {
+            saveScheduled = false;
+            if (dirty && state() != State.CLOSED) {
+                trySave();
+            }
+        });
+        try {
+            engine.scheduler.schedule(saveLater, SAVE_DELAY_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            saveScheduled = false;
+            trySave();
+        }
+    }
 
     private void trySave() {
         try {
