@@ -223,6 +223,7 @@ function serverCpuSeconds(s) {
 
 /** Runs one scenario and adds who burnt how much CPU meanwhile, and how loaded the machine was. */
 async function measured(s, fn) {
+  await quiesce(s);
   const cpu0 = serverCpuSeconds(s);
   const client0 = process.cpuUsage();
   const t0 = Date.now();
@@ -237,6 +238,19 @@ async function measured(s, fn) {
     machineLoad1mAtStart: round(load),
   };
   return result;
+}
+
+/** Waits (at most 30 s) until the server has worked off what the last scenario left, so scenarios do not overlap. */
+async function quiesce(s) {
+  const until = Date.now() + 30_000;
+  let before = serverCpuSeconds(s);
+  while (Date.now() < until) {
+    await sleep(500);
+    const now = serverCpuSeconds(s);
+    if (now - before < 0.05) return;
+    before = now;
+  }
+  log(`${s.name}: still busy after 30 s; going on`);
 }
 
 async function runScenarios(s, adapter, template) {
@@ -258,6 +272,7 @@ async function runScenarios(s, adapter, template) {
   r.scenarios.churn = await measured(s, () => S.churn(ctx(), { seconds: P.churnSeconds, concurrency: 20, maxUsers: P.churnUsers }));
   r.afterChurn = await settle(s, r.beforeChurn);
   log(`${s.name}: idle, ${P.idle} connections`);
+  await quiesce(s);
   const before = await probe(s);
   r.scenarios.idle = await S.idle(ctx(), {
     connections: P.idle, concurrency: 100, holdSeconds: 2, maxSeconds: 180,
@@ -421,8 +436,9 @@ async function main() {
       log(result.skipped.ours);
     } else {
       const dataDir = path.join(work, 'ours');
+      // anonymous users' worlds go the same grace period after their last connection as in the baselines
       const args = [...String(o.javaOpts).split(/\s+/).filter(Boolean), '-jar', o.jar, '--port', '0', '--host', '127.0.0.1', '--data-dir', dataDir,
-        ...String(o.oursArgs).split(/\s+/).filter(Boolean)];
+        '--anonymous-grace', `${o.graceMs}ms`, ...String(o.oursArgs).split(/\s+/).filter(Boolean)];
       try {
         const s = await startServer('ours', 'java', args, path.join(work, 'ours.log'));
         s.java = true; s.dataDir = dataDir;
