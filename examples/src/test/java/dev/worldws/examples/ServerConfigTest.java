@@ -1,0 +1,81 @@
+package dev.worldws.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+@DisplayName("ServerConfig")
+class ServerConfigTest {
+    @Test
+    @DisplayName("defaults run on a laptop: loopback, 8080, ./data, /ws, anonymous")
+    void defaults() {
+        ServerConfig config = ServerConfig.parse(new String[0], Map.of());
+        assertThat(config.host()).isEqualTo("127.0.0.1");
+        assertThat(config.port()).isEqualTo(8080);
+        assertThat(config.dataDir()).isEqualTo(Path.of("./data"));
+        assertThat(config.path()).isEqualTo("/ws");
+        assertThat(config.jwtSecret()).isEmpty();
+        assertThat(config.maxMessageBytes()).isEqualTo(65536);
+        assertThat(config.heartbeatInterval()).isEqualTo(Duration.ofSeconds(25));
+        assertThat(config.webSocketEnabled()).isTrue();
+    }
+
+    @Test
+    @DisplayName("flags win over environment variables, which win over the properties file")
+    void precedence(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("server.properties");
+        Files.writeString(file, "port=7000\nhost=0.0.0.0\ndata-dir=/srv/from-file\nheartbeat-interval=10s\n");
+        ServerConfig config = ServerConfig.parse(new String[] {"--config", file.toString(), "--port=9000"},
+                Map.of("WORLDWS_PORT", "8000", "WORLDWS_DATA_DIR", "/srv/from-env"));
+        assertThat(config.port()).isEqualTo(9000);
+        assertThat(config.dataDir()).isEqualTo(Path.of("/srv/from-env"));
+        assertThat(config.host()).isEqualTo("0.0.0.0");
+        assertThat(config.heartbeatInterval()).isEqualTo(Duration.ofSeconds(10));
+    }
+
+    @Test
+    @DisplayName("every flag has a WORLDWS_ environment variable")
+    void environment() {
+        ServerConfig config = ServerConfig.parse(new String[0], Map.of("WORLDWS_JWT_SECRET", "s".repeat(40),
+                "WORLDWS_TOKEN_REQUIRED", "true", "WORLDWS_MAX_MESSAGE_BYTES", "1024", "WORLDWS_SHUTDOWN_GRACE", "500ms",
+                "WORLDWS_WEBSOCKET", "false"));
+        assertThat(config.jwtSecret()).hasValue("s".repeat(40));
+        assertThat(config.tokenRequired()).isTrue();
+        assertThat(config.maxMessageBytes()).isEqualTo(1024);
+        assertThat(config.shutdownGrace()).isEqualTo(Duration.ofMillis(500));
+        assertThat(config.webSocketEnabled()).isFalse();
+    }
+
+    @Test
+    @DisplayName("mistakes are refused with a message that names the setting")
+    void mistakes() {
+        assertThatThrownBy(() -> ServerConfig.parse(new String[] {"--prot", "1"}, Map.of()))
+                .hasMessageContaining("unknown option --prot");
+        assertThatThrownBy(() -> ServerConfig.parse(new String[] {"--port", "eighty"}, Map.of()))
+                .hasMessageContaining("port must be a whole number");
+        assertThatThrownBy(() -> ServerConfig.parse(new String[] {"--port"}, Map.of()))
+                .hasMessageContaining("--port needs a value");
+        assertThatThrownBy(() -> ServerConfig.parse(new String[] {"--port", "70000"}, Map.of()))
+                .hasMessageContaining("between 0 and 65535");
+        assertThatThrownBy(() -> ServerConfig.parse(new String[] {"--token-required"}, Map.of()))
+                .hasMessageContaining("token-required needs a jwt-secret");
+        assertThatThrownBy(() -> ServerConfig.parse(new String[] {"--heartbeat-timeout", "soon"}, Map.of()))
+                .hasMessageContaining("heartbeat-timeout must be a duration");
+    }
+
+    @Test
+    @DisplayName("--help lists every option with its environment variable")
+    void usage() {
+        String usage = ServerConfig.usage();
+        for (ServerConfig.Setting setting : ServerConfig.SETTINGS) {
+            assertThat(usage).contains("--" + setting.name()).contains(setting.environmentVariable());
+        }
+    }
+}
