@@ -229,6 +229,24 @@ withVisitors('a signed-in user keeps world, edits and conversation across tabs a
   await first.locator('[data-kind="human"]:has-text("Back after the restart") ~ [data-kind="agent"][data-complete="true"]').first().waitFor();
 });
 
+withVisitors('a message the server refuses is explained in plain words and marked as not sent', async (visit) => {
+  const page = await visit();
+  await openWorld(page, unique('limits'));
+  await say(page, 'x'.repeat(40_000));
+  await byTestId(page, 'error-banner').filter({ hasText: /^Could not send your message: / }).waitFor();
+  await page.locator('[data-testid="message"][data-kind="human"].failed').waitFor();
+  await say(page, 'A normal message still works');
+  await page.locator('[data-kind="human"]:has-text("A normal message still works") ~ [data-kind="agent"][data-complete="true"]').first().waitFor();
+  assert.equal(await byTestId(page, 'error-banner').isVisible(), false, 'the error clears once the next message is sent');
+});
+
+withVisitors('a refused token closes the connection for good and says so', async (visit) => {
+  const page = await visit(`${server.url}?token=${mintToken('not-the-server-secret-but-long-enough-32', 'mallory')}`);
+  await page.locator('[data-testid="conn-state"][data-state="closed"]').waitFor();
+  assert.match(await byTestId(page, 'conn-label').textContent(), /^Disconnected: /);
+  assert.equal(await byTestId(page, 'chat-input').isDisabled(), true, 'nothing can be sent');
+});
+
 withVisitors('on a phone-sized screen the conversation stays usable', async (visit) => {
   const page = await visit(undefined, { viewport: { width: 390, height: 780 } });
   await openWorld(page, unique('phone'));
