@@ -30,11 +30,12 @@ wait "$load" || true
 kill "$pid"; wait "$pid" || true
 trap - EXIT
 
+set +o pipefail # the summaries below cut long listings short with head
 echo "== load generator result"; cat "$out/chat.json"
-echo "== world-ws worker threads (thread dumps): top frame"
+echo "== world-ws worker threads (thread dumps): top frame and the first world-ws frame below it"
 for f in "$out"/threads-*.txt; do
-  awk '/^"world-ws-worker/{getline; getline; print}' "$f"
-done | sed 's/^\s*at //; s/(.*//' | sort | uniq -c | sort -rn | head -10
+  awk '/^"world-ws-worker/{getline; getline; top=$0; ours=""; while ((getline l) > 0 && l != "") if (ours == "" && l ~ /dev\.worldws/) ours=l; print top " <= " ours}' "$f"
+done | sed 's/([^)]*)//g; s/\s*at / /g' | sort | uniq -c | sort -rn | head -10
 echo "== JFR: hottest Java frames (jdk.ExecutionSample)"
 jfr print --events jdk.ExecutionSample --stack-depth 1 "$out/chat.jfr" | grep -A1 'stackTrace = \[' \
   | grep -v 'stackTrace\|^--' | sed 's/line:.*//; s/^\s*//' | sort | uniq -c | sort -rn | head -15
