@@ -25,12 +25,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -41,6 +44,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
@@ -89,8 +93,8 @@ final class FileWorldStore implements WorldStore {
     }
 
     /** The clone time, in milliseconds like agent-world's JavaScript timestamps. */
-    static java.time.Instant clonedAt(Clock clock) {
-        return clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+    static Instant clonedAt(Clock clock) {
+        return clock.instant().truncatedTo(ChronoUnit.MILLIS);
     }
 
     StorageLayout layout() {
@@ -137,7 +141,7 @@ final class FileWorldStore implements WorldStore {
             delete(new WorldKey(user, world));
         }
         Path userDir = layout.userDir(user);
-        if (Files.exists(userDir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        if (Files.exists(userDir, LinkOption.NOFOLLOW_LINKS)) {
             guardWritable(userDir);
             deleteTree(userDir);
         }
@@ -169,7 +173,7 @@ final class FileWorldStore implements WorldStore {
                 meta.put("clonedAt", WorldCodec.format(clonedAt(clock)));
                 json.put("metadata", meta);
                 files.write(config, codec.write(json));
-                if (Files.exists(worldDir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                if (Files.exists(worldDir, LinkOption.NOFOLLOW_LINKS)) {
                     // a folder without config.json (a leftover): the clone replaces it
                     guardWritable(worldDir);
                     deleteTree(worldDir);
@@ -221,7 +225,7 @@ final class FileWorldStore implements WorldStore {
     public boolean delete(WorldKey key) {
         return withLock(key, true, () -> {
             Path worldDir = layout.worldDir(key);
-            if (!Files.exists(worldDir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            if (!Files.exists(worldDir, LinkOption.NOFOLLOW_LINKS)) {
                 return false;
             }
             guardWritable(worldDir);
@@ -418,7 +422,7 @@ final class FileWorldStore implements WorldStore {
 
     /** Deletes a folder without following symbolic links out of it. */
     private void deleteTree(Path root) {
-        if (!Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
         try {
@@ -443,7 +447,7 @@ final class FileWorldStore implements WorldStore {
         }
     }
 
-    private <T> List<T> listNames(Path dir, Predicate<String> valid, java.util.function.Function<String, T> make,
+    private <T> List<T> listNames(Path dir, Predicate<String> valid, Function<String, T> make,
             Predicate<Path> accept) {
         List<T> names = new ArrayList<>();
         for (Path child : children(dir, Files::isDirectory)) {

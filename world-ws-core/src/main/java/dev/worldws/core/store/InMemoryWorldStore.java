@@ -12,6 +12,7 @@ import dev.worldws.api.world.CloneMetadata;
 import dev.worldws.api.world.World;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -33,7 +34,7 @@ final class InMemoryWorldStore implements WorldStore {
         Map<TemplateName, World> sorted = new TreeMap<>();
         templates.forEach((name, world) -> sorted.put(Objects.requireNonNull(name, "template name"),
                 WorldOrder.canonical(Objects.requireNonNull(world, "template world"))));
-        this.templates = java.util.Collections.unmodifiableMap(sorted);
+        this.templates = Collections.unmodifiableMap(sorted);
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 

@@ -80,7 +80,7 @@ final class WorldCodec {
         if (!(value instanceof Map<?, ?>)) {
             throw new CorruptWorldException("corrupt world file " + source + ": expected a JSON object");
         }
-        return asObject(value, source, "(root)");
+        return asObject(value);
     }
 
     /** Parses a JSON array; {@code source} names the file in errors. */
@@ -130,7 +130,7 @@ final class WorldCodec {
             Object rawMetadata = json.get("metadata");
             Map<String, Object> extra = extra(json, WORLD_FIELDS);
             if (rawMetadata instanceof Map<?, ?> map && map.get("originalTemplate") != null) {
-                Map<String, Object> meta = asObject(map, source, "metadata");
+                Map<String, Object> meta = asObject(map);
                 metadata = new CloneMetadata(new TemplateName(string(meta, "originalTemplate", source)),
                         new UserId(string(meta, "clonedFor", source)), instant(meta, "clonedAt", source));
             } else if (rawMetadata != null) {
@@ -176,7 +176,7 @@ final class WorldCodec {
         try {
             Map<String, Object> llm = json;
             if (json.get("provider") == null && json.get("config") instanceof Map<?, ?> nested) {
-                llm = asObject(nested, source, "config");
+                llm = asObject(nested);
             }
             String name = string(json, "name", source);
             Integer llmCalls = integer(json, "llmCallCount", source);
@@ -237,7 +237,7 @@ final class WorldCodec {
             if (!(json.get(i) instanceof Map<?, ?> raw)) {
                 throw new CorruptWorldException("corrupt world file " + source + ": memory item " + i + " is not an object");
             }
-            Map<String, Object> item = asObject(raw, source, "memory item " + i);
+            Map<String, Object> item = asObject(raw);
             try {
                 String role = string(item, "role", source);
                 String content = string(item, "content", source);
@@ -313,20 +313,20 @@ final class WorldCodec {
             if (!(json.get(i) instanceof Map<?, ?> raw)) {
                 throw new CorruptWorldException("corrupt world file " + source + ": event " + i + " is not an object");
             }
-            Map<String, Object> event = asObject(raw, source, "event " + i);
+            Map<String, Object> event = asObject(raw);
             try {
                 Map<String, Object> extra = extra(event, EVENT_FIELDS);
                 Map<String, Object> payload = Map.of();
                 Object rawPayload = event.get("payload");
                 if (rawPayload instanceof Map<?, ?> map) {
-                    payload = asObject(map, source, "payload");
+                    payload = asObject(map);
                 } else if (rawPayload != null) {
                     extra = with(extra, "payload", rawPayload);
                 }
                 Map<String, Object> meta = Map.of();
                 Object rawMeta = event.get("meta");
                 if (rawMeta instanceof Map<?, ?> map) {
-                    meta = asObject(map, source, "meta");
+                    meta = asObject(map);
                 } else if (rawMeta != null) {
                     extra = with(extra, "meta", rawMeta);
                 }
@@ -436,7 +436,7 @@ final class WorldCodec {
         throw new CorruptWorldException("corrupt world file " + source + ": field \"" + field + "\" must be true or false");
     }
 
-    private static Map<String, Object> asObject(Object value, String source, String where) {
+    private static Map<String, Object> asObject(Object value) {
         Map<String, Object> copy = new LinkedHashMap<>();
         ((Map<?, ?>) value).forEach((key, inner) -> copy.put(String.valueOf(key), inner));
         return copy;
