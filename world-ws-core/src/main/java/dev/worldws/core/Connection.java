@@ -98,7 +98,7 @@ final class Connection implements ConnectionHandler {
         try {
             message = engine.codec.decode(text);
         } catch (ProtocolException e) {
-            if (admit(null)) {
+            if (admit(e.requestId())) {
                 rejected.incrementAndGet();
                 sendError(e.requestId(), e.errorCode(), e.getMessage(), e.details());
             }
