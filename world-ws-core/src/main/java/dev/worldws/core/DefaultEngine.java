@@ -62,6 +62,7 @@ final class DefaultEngine implements WorldWsEngine {
     final Limits limits;
     final Heartbeat heartbeat;
     final String nodeId;
+    final Duration replyTimeout;
     final ProtocolCodec codec = ProtocolCodec.shared();
     private final AgentResponder defaultResponder;
     private final Map<String, AgentResponder> responders;
@@ -121,6 +122,7 @@ final class DefaultEngine implements WorldWsEngine {
         this.limits = builder.limits;
         this.heartbeat = builder.heartbeat;
         this.nodeId = builder.nodeId;
+        this.replyTimeout = builder.replyTimeout;
         this.defaultResponder = builder.responder;
         this.responders = Map.copyOf(builder.responders);
         this.authenticator = builder.authenticator;

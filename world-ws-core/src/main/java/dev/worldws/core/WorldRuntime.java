@@ -40,6 +40,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArraySet;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * One loaded user world: its state, its connections, its single bus subscription and its agents' replies.
@@ -434,10 +438,14 @@ final class WorldRuntime {
         publishStep(message, agentId, messageId, StreamEvent.Kind.START, "");
         StringBuilder prefixUsed = new StringBuilder();
         boolean[] first = {true};
+        CompletableFuture<String> outcome = new CompletableFuture<>();
         AgentResponder responder = engine.responderFor(agent.config());
         CompletionStage<String> reply;
         try {
             reply = responder.respond(new ReplyRequest(key, world.config(), agent, message, replyNumber), chunk -> {
+                if (outcome.isDone() || chunk == null || chunk.isEmpty()) {
+                    return;
+                }
                 if (first[0]) {
                     first[0] = false;
                     if (!prefix.isEmpty() && !chunk.startsWith("@")) {
@@ -453,14 +461,51 @@ final class WorldRuntime {
         } catch (RuntimeException e) {
             reply = CompletableFuture.failedFuture(e);
         }
-        reply.whenComplete((text, failure) -> actor.execute(() -> {
-            try {
-                finishReply(message, agentId, messageId, failure == null ? prefixUsed + text : null, failure);
-            } finally {
-                replying = false;
-                pumpReplies();
+        CompletionStage<String> running = reply;
+        running.whenComplete((text, failure) -> {
+            if (failure != null) {
+                outcome.completeExceptionally(failure);
+            } else if (text == null) {
+                outcome.completeExceptionally(new IllegalStateException("responder completed without a reply"));
+            } else {
+                outcome.complete(text);
             }
-        }));
+        });
+        ScheduledFuture<?> timer = scheduleTimeout(outcome, running);
+        outcome.whenComplete((text, failure) -> {
+            if (timer != null) {
+                timer.cancel(false);
+            }
+            actor.execute(() -> {
+                try {
+                    finishReply(message, agentId, messageId, failure == null ? prefixUsed + text : null, failure);
+                } finally {
+                    replying = false;
+                    pumpReplies();
+                }
+            });
+        });
+    }
+
+    /** Fails {@code outcome} if the responder has not finished within the engine's reply timeout, and cancels it. */
+    private ScheduledFuture<?> scheduleTimeout(CompletableFuture<String> outcome, CompletionStage<String> running) {
+        if (outcome.isDone()) {
+            return null;
+        }
+        long millis = engine.replyTimeout.toMillis();
+        try {
+            return engine.scheduler.schedule(() -> {
+                if (outcome.completeExceptionally(new TimeoutException("no reply within " + millis / 1000 + " s"))) {
+                    try {
+                        running.toCompletableFuture().cancel(true);
+                    } catch (UnsupportedOperationException ignored) {
+                        // a stage that cannot be cancelled finishes on its own; its result is ignored
+                    }
+                }
+            }, millis, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            return null;
+        }
     }
 
     private void finishReply(MessageEvent message, String agentId, String messageId, String text, Throwable failure) {
@@ -501,8 +546,8 @@ final class WorldRuntime {
             }
         });
         try {
-            engine.scheduler.schedule(saveLater, SAVE_DELAY_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.RejectedExecutionException e) {
+            engine.scheduler.schedule(saveLater, SAVE_DELAY_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
             saveScheduled = false;
             trySave();
         }

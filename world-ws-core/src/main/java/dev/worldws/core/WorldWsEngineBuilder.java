@@ -44,6 +44,7 @@ public final class WorldWsEngineBuilder {
     Limits limits = Limits.defaults();
     Heartbeat heartbeat = Heartbeat.defaults();
     Duration anonymousGracePeriod = Duration.ofMinutes(5);
+    Duration replyTimeout = Duration.ofMinutes(2);
     byte[] resumeTokenSecret;
     String nodeId = "node-" + UUID.randomUUID().toString().substring(0, 8);
 
@@ -131,6 +132,19 @@ public final class WorldWsEngineBuilder {
             throw new IllegalArgumentException("anonymousGracePeriod must not be negative (was " + grace + ")");
         }
         this.anonymousGracePeriod = grace;
+        return this;
+    }
+
+    /**
+     * How long an agent's reply may take; then the responder's stage is cancelled, the reply ends with a
+     * {@code chat_response} of kind {@code error} and the world goes on. Default: 2 minutes.
+     */
+    public WorldWsEngineBuilder replyTimeout(Duration timeout) {
+        Objects.requireNonNull(timeout, "replyTimeout");
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("replyTimeout must be positive (was " + timeout + ")");
+        }
+        this.replyTimeout = timeout;
         return this;
     }
 

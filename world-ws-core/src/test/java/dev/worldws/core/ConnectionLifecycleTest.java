@@ -313,6 +313,54 @@ class ConnectionLifecycleTest {
     }
 
     @Test
+    @DisplayName("a reply that never comes ends with chat_response error after the reply timeout; the world goes on")
+    void replyTimeout() {
+        WorldWsEngine engine = start(builder().replyTimeout(Duration.ofMinutes(2))
+                .responder("failing", (request, listener) -> new java.util.concurrent.CompletableFuture<>()));
+        WireClient client = WireClient.connect(engine, TestWorlds.user("yuri"));
+        client.select("broken", "b");
+        client.chat("@oracle are you there?");
+        JsonNode start = client.nextMatching(m -> m.path("payload").path("kind").asText().equals("start"));
+        assertThat(start.path("payload").path("agentName").asText()).isEqualTo("oracle");
+        scheduler.advance(Duration.ofMinutes(2));
+        JsonNode error = client.nextMatching(m -> m.path("payload").path("kind").asText().equals("error"));
+        assertThat(error.path("payload").path("content").asText()).contains("no reply within 120 s");
+        client.untilIdle();
+        client.chat("@fine and you?");
+        List<String> ends = client.untilIdle().stream()
+                .filter(m -> m.path("payload").path("kind").asText().equals("end"))
+                .map(m -> m.path("payload").path("content").asText()).toList();
+        assertThat(ends).containsExactly("still here");
+    }
+
+    @Test
+    @DisplayName("beyond maxConnections new connections are closed with 1013")
+    void maxConnections() throws Exception {
+        WorldWsEngine engine = start(builder().limits(Limits.defaults().withMaxConnections(2)));
+        WireClient.connect(engine, Handshake.empty());
+        WireClient.connect(engine, Handshake.empty());
+        InMemoryClient third = dev.worldws.core.transport.InMemoryTransport.connect(engine);
+        assertThat(closeCode(third)).isEqualTo(CloseCodes.TRY_AGAIN_LATER);
+        assertThat(engine.stats().connections()).isEqualTo(2);
+    }
+
+    @Test
+    @DisplayName("selecting another world leaves the first: its events stop and it is unloaded")
+    void switchingWorlds() {
+        WorldWsEngine engine = start(builder().limits(Limits.defaults().withRate(1000, 1000)));
+        WireClient mover = WireClient.connect(engine, TestWorlds.user("zoe"));
+        WireClient stayer = WireClient.connect(engine, TestWorlds.user("zoe"));
+        mover.select("garden", "first");
+        stayer.select("workshop", "second");
+        mover.select("workshop", "second");
+        Await.until("the first world is unloaded", () -> engine.stats().worldsLoaded() == 1);
+        assertThat(engine.connection(mover.clientId()).orElseThrow().selectedWorld())
+                .contains(WorldKey.of("zoe", "second"));
+        stayer.chat("both of us?");
+        assertThat(mover.untilIdle().toString()).contains("both of us?");
+    }
+
+    @Test
     @DisplayName("shutdown tells clients, closes them with 1001 and saves their worlds")
     void shutdown() throws Exception {
         WorldWsEngine engine = start(builder());
