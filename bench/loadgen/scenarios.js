@@ -19,11 +19,13 @@ function recordMs(h, ms) { h.recordValue(Math.max(1, Math.round(ms * 1000))); }
 function summary(h) {
   if (h.totalCount === 0) return { count: 0 };
   const ms = (us) => Math.round(us) / 1000;
+  // a percentile is reported as the top of its HdrHistogram bucket, which can lie above the exact maximum
+  const at = (p) => ms(Math.min(h.getValueAtPercentile(p), h.maxValue));
   return {
     count: h.totalCount,
-    p50: ms(h.getValueAtPercentile(50)),
-    p99: ms(h.getValueAtPercentile(99)),
-    p999: ms(h.getValueAtPercentile(99.9)),
+    p50: at(50),
+    p99: at(99),
+    p999: at(99.9),
     max: ms(h.maxValue),
     mean: Math.round(h.mean) / 1000,
   };
