@@ -122,8 +122,11 @@ public final class WorldWsServer {
                 server.start();
             } catch (BindException e) {
                 cleanUp(server, wsContainer, executor);
-                throw new UncheckedIOException("cannot listen on " + host + ":" + requestedPort
-                        + ": address already in use (is another server running? choose another port)", e);
+                String message = String.valueOf(e.getMessage());
+                throw new UncheckedIOException("cannot listen on " + host + ":" + requestedPort + ": "
+                        + (message.toLowerCase(Locale.ROOT).contains("in use")
+                                ? "address already in use (is another server running? choose another port)"
+                                : message + " (is " + host + " an address of this machine?)"), e);
             } catch (IOException e) {
                 cleanUp(server, wsContainer, executor);
                 throw new UncheckedIOException("cannot listen on " + host + ":" + requestedPort + ": " + e.getMessage(), e);

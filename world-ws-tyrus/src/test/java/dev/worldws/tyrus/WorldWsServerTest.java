@@ -122,6 +122,17 @@ class WorldWsServerTest {
         }
     }
 
+    @Test
+    @DisplayName("a host that is not an address of this machine is reported clearly")
+    void foreignHost() {
+        // 192.0.2.1 is TEST-NET-1: never assigned to a local interface, and binding sends no traffic
+        WorldWsServer foreign = WorldWsServer.builder(engine).host("192.0.2.1").port(0).build();
+        assertThatThrownBy(foreign::start)
+                .isInstanceOf(UncheckedIOException.class)
+                .hasMessageContaining("cannot listen on 192.0.2.1:0")
+                .hasMessageContaining("an address of this machine");
+    }
+
     @Nested
     @DisplayName("WebSocket endpoint")
     class Endpoint {
