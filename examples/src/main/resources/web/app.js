@@ -163,11 +163,10 @@ function connected(payload) {
 
 function worldSelected(message, payload) {
   const world = payload.world ?? {};
-  const config = world.config ?? world;
   state.world = {
-    templateName: payload.templateName ?? config.metadata?.originalTemplate ?? $('template-select').value,
-    worldName: payload.worldName ?? config.name,
-    chatId: payload.chatId ?? config.currentChatId ?? null,
+    templateName: payload.templateName ?? world.originalTemplate ?? $('template-select').value,
+    worldName: payload.worldName ?? world.name,
+    chatId: world.currentChatId ?? null,
   };
   state.epoch = payload.epoch ?? message.epoch ?? state.epoch;
   saved.world = { templateName: state.world.templateName, worldName: state.world.worldName, epoch: state.epoch };
@@ -176,10 +175,10 @@ function worldSelected(message, payload) {
   const resuming = state.resuming;
   // A sequence behind our resume point means the numbering restarted: whatever the flag says, that is no recovery.
   const sequenceRestarted = typeof payload.seq === 'number' && resuming && payload.seq < resuming.from;
-  renderAgents(payload.agents ?? world.agents ?? []);
+  renderAgents(payload.agents ?? []);
   if (resuming && payload.recovered === true && !sequenceRestarted) {
     state.resuming = { ...resuming, missed: 0 };
-    if (resuming.restoring) renderHistory([]);
+    if (resuming.restoring) clearConversation();
     else showNotice('Reconnected: nothing was missed.');
   } else {
     state.resuming = null;
@@ -190,7 +189,7 @@ function worldSelected(message, payload) {
       setText(log.lastElementChild, 'Reconnected, but the events missed meanwhile could not be recovered.');
       showNotice('Could not recover the missed events: reloaded the world.');
     } else {
-      renderHistory(payload.history ?? payload.messages ?? world.events ?? []);
+      clearConversation(); // world_selected carries no history; what the page missed comes as events
     }
   }
   setComposerEnabled(true);
@@ -201,10 +200,7 @@ function worldSelected(message, payload) {
 }
 
 function reloaded(payload) {
-  const world = payload.world ?? {};
-  renderAgents(payload.agents ?? world.agents ?? []);
-  const history = payload.history ?? world.events;
-  if (Array.isArray(history)) renderHistory(history);
+  renderAgents(payload.agents ?? []);
   showNotice('The world was reloaded from storage.');
 }
 
@@ -221,15 +217,10 @@ function serverError(payload, replyTo) {
   if (replyTo) document.querySelector(`[data-request="${replyTo}"]`)?.classList.add('failed');
 }
 
-/** event_stream: complete messages, system notices, activity. Stream steps may also come this way. */
+/** event_stream: complete messages, system notices and world activity (who is replying). */
 function worldEvent(eventType, event, message) {
-  const kind = event.kind ?? event.type;
-  if (event.agentId && ['start', 'chunk', 'end', 'error'].includes(kind)) {
-    return streamed({ ...event, agentName: event.agentId, kind }, message);
-  }
-  if (eventType === 'message' || (event.sender && event.content !== undefined)) return showMessage(event, message);
-  if (eventType === 'system' || kind === 'notice') return showMessage({ ...event, sender: 'system', senderType: 'system' }, message);
-  if (event.config && kind === 'agent-updated') return upsertAgent({ config: event.config, systemPrompt: event.systemPrompt });
+  if (eventType === 'message') return showMessage(event, message);
+  if (eventType === 'system') return showMessage({ ...event, sender: 'system', senderType: 'system' }, message);
   if (Array.isArray(event.activeAgents)) {
     for (const agent of state.agents.values()) agent.replying = event.activeAgents.includes(agent.id);
     renderAgentStatus();
@@ -253,15 +244,12 @@ function senderKind(event) {
 function showMessage(event, message) {
   const kind = senderKind(event);
   const content = String(event.content ?? '');
+  // An agent's finished reply carries the id of the stream already on screen.
   let bubble = event.messageId && bubbles.get(event.messageId);
-  // Our own message comes back from the server; replace the one shown while it was on its way.
-  bubble ??= kind === 'human' && [...log.querySelectorAll('.msg.pending')].find((b) => b.dataset.text === content);
-  // An agent's finished reply may arrive as a message too; it is the stream we already show.
-  bubble ??= kind === 'agent' && [...log.querySelectorAll('.msg.agent[data-complete="true"]:not([data-linked])')]
-    .find((b) => b.dataset.sender === event.sender && b.dataset.text === content);
-  if (!bubble) bubble = addBubble(kind, event.sender, event.createdAt ?? event.timestamp ?? message?.timestamp);
+  // Our own message comes back from the server; it replaces the one shown while it was on its way.
+  if (!bubble && kind === 'human') bubble = [...log.querySelectorAll('.msg.pending')].find((b) => b.dataset.text === content);
+  if (!bubble) bubble = addBubble(kind, event.sender, event.createdAt ?? message?.timestamp);
   bubble.classList.remove('pending');
-  bubble.dataset.linked = 'true';
   bubble.dataset.complete = 'true';
   if (event.messageId) remember(bubble, event.messageId);
   setText(bubble, content);
@@ -269,7 +257,7 @@ function showMessage(event, message) {
 }
 
 function streamed(payload, message) {
-  const agentId = payload.agentName ?? payload.agentId ?? 'agent';
+  const agentId = payload.agentName ?? 'agent';
   let bubble = bubbles.get(payload.messageId);
   if (!bubble) {
     bubble = addBubble('agent', agentId, message.timestamp);
@@ -357,15 +345,10 @@ function scrollDown() {
   if (last?.dataset.stick || log.scrollHeight - log.scrollTop - log.clientHeight < 160) log.scrollTop = log.scrollHeight;
 }
 
-function renderHistory(entries) {
+function clearConversation() {
   log.replaceChildren();
-  log.dataset.placeholder = 'No messages yet. Every active agent answers you; start with @name to address one.';
   bubbles.clear();
-  const messages = entries
-    .map((entry) => (entry.payload ? { ...entry.payload, seq: entry.seq, timestamp: entry.payload.timestamp ?? entry.createdAt, type: entry.type } : entry))
-    .filter((entry) => (entry.type ?? 'message') === 'message' && entry.content !== undefined);
-  for (const entry of messages) showMessage({ ...entry, sender: entry.sender ?? entry.meta?.sender });
-  log.scrollTop = log.scrollHeight;
+  log.dataset.placeholder = 'No messages yet. Every active agent answers you; start with @name to address one.';
 }
 
 function sendChat(text) {
@@ -384,16 +367,15 @@ function sendChat(text) {
 
 // ---------- agents ----------
 
+/** An agent as the protocol shows it (AgentView); a field left out keeps what the page knew. */
 function toAgent(raw, fallbackId) {
-  const config = raw.config ?? raw;
-  const id = config.id ?? raw.id ?? raw.agentId ?? fallbackId;
+  const id = raw.id ?? fallbackId;
   const known = state.agents.get(id) ?? {};
   return {
     id,
-    name: config.name ?? raw.name ?? known.name ?? id,
-    type: config.type ?? raw.type ?? known.type ?? '',
-    active: config.active ?? raw.active ?? known.active ?? true,
-    systemPrompt: raw.systemPrompt ?? config.systemPrompt ?? known.systemPrompt ?? '',
+    name: raw.name ?? known.name ?? id,
+    active: raw.active ?? known.active ?? true,
+    systemPrompt: raw.systemPrompt ?? known.systemPrompt ?? '',
     replying: known.replying ?? false,
   };
 }
@@ -513,8 +495,7 @@ async function getJson(path) {
   return response.json();
 }
 
-const listOf = (json, key) => (Array.isArray(json) ? json : json?.[key] ?? json?.items ?? []);
-const nameOf = (item) => (typeof item === 'string' ? item : item.name ?? item.worldName ?? item.templateName ?? item.id);
+const listOf = (json, key) => json?.[key] ?? [];
 
 async function loadTemplates() {
   try {
@@ -522,8 +503,8 @@ async function loadTemplates() {
     const select = $('template-select');
     select.replaceChildren(...templates.map((template) => {
       const option = document.createElement('option');
-      option.value = nameOf(template);
-      option.textContent = template.displayName ?? template.title ?? nameOf(template);
+      option.value = template.name;
+      option.textContent = template.displayName ?? template.name;
       if (template.description) option.title = template.description;
       return option;
     }));
@@ -542,8 +523,8 @@ async function loadWorlds() {
     ul.replaceChildren(...worlds.map((world) => {
       const li = document.createElement('li');
       const button = document.createElement('button');
-      const worldName = nameOf(world);
-      const templateName = world.templateName ?? world.template ?? world.originalTemplate ?? world.metadata?.originalTemplate;
+      const worldName = world.name;
+      const templateName = world.template;
       button.type = 'button';
       button.className = 'world';
       button.dataset.testid = 'world-item';
