@@ -153,6 +153,32 @@ class WorldWsServerTest {
         }
 
         @Test
+        @DisplayName("concurrent handshakes never mix up identities (user properties are per connection)")
+        void concurrentHandshakes() throws Exception {
+            WorldWsServer perUser = WorldWsServer.builder(new EchoEngine(handshake -> handshake.bearerToken()
+                    .map(token -> Identity.known(UserId.of(token))).orElse(Identity.anonymous()), LIMIT))
+                    .port(0).build().start();
+            try {
+                List<CompletableFuture<String>> greetings = new ArrayList<>();
+                for (int i = 0; i < 24; i++) {
+                    String user = "user" + i;
+                    greetings.add(CompletableFuture.supplyAsync(() -> {
+                        try (JdkSocket socket = JdkSocket.connect(URI.create(perUser.webSocketUri() + "?token=" + user))) {
+                            return socket.next();
+                        } catch (InterruptedException e) {
+                            throw new IllegalStateException(e);
+                        }
+                    }));
+                }
+                for (int i = 0; i < greetings.size(); i++) {
+                    assertThat(greetings.get(i).get(10, TimeUnit.SECONDS)).isEqualTo("connected user" + i);
+                }
+            } finally {
+                perUser.stop();
+            }
+        }
+
+        @Test
         @DisplayName("a token in the Authorization header authenticates the user")
         void tokenInHeader() throws Exception {
             JdkSocket socket = JdkSocket.connect(server.webSocketUri(), Map.of("Authorization", "Bearer good"));
