@@ -96,6 +96,24 @@ withVisitors('a visitor picks a template, sends a message and watches the reply 
   await byTestId(page, 'notice').filter({ hasText: /Restored \d+ events/ }).waitFor();
 });
 
+withVisitors('the @ button addresses one agent, and that agent answers', async (visit) => {
+  const page = await visit();
+  await openWorld(page, unique('mention'));
+  // The last agent: were the mention ignored, every agent would answer and the first answer would not be its.
+  const agent = page.locator('[data-testid="agent-item"]').last();
+  const [agentId, agentName] = [await agent.getAttribute('data-agent'), await agent.locator('[data-testid="agent-name"]').textContent()];
+  await agent.locator('[data-testid="agent-mention-button"]').click();
+  await page.keyboard.type('what do you think?');
+  assert.equal(await byTestId(page, 'chat-input').inputValue(), `@${agentId} what do you think?`);
+  await page.keyboard.press('Enter');
+
+  const sent = message(page, 'human', 'what do you think?');
+  await sent.locator('.mention', { hasText: `@${agentId}` }).waitFor();
+  const firstReply = page.locator('[data-kind="human"]:has-text("what do you think?") ~ [data-kind="agent"]').first();
+  await firstReply.and(page.locator('[data-complete="true"]')).waitFor();
+  assert.equal(await firstReply.locator('[data-testid="message-author"]').textContent(), agentName);
+});
+
 withVisitors('two tabs of one visitor see each other\'s messages and agent edits live', async (visit) => {
   const first = await visit();
   const worldName = unique('shared');
