@@ -66,6 +66,9 @@ final class Connection implements ConnectionHandler {
     private long queuedBytes;
     private boolean inFlight;
     private boolean outboundClosed;
+    /** A close waiting for the queue to drain (so the client sees why it is closed), or null. */
+    private Object[] closeAfterFlush;
+    private volatile boolean closing;
 
     Connection(DefaultEngine engine, Transport transport, Principal principal, String clientId, String resumeToken) {
         this.engine = engine;
@@ -85,7 +88,7 @@ final class Connection implements ConnectionHandler {
 
     @Override
     public void onText(String text) {
-        if (cleanedUp.get()) {
+        if (cleanedUp.get() || closing) {
             return;
         }
         int bytes = Frame.utf8Length(text);
@@ -118,7 +121,7 @@ final class Connection implements ConnectionHandler {
         }
         rejected.incrementAndGet();
         if (++rejectedInARow >= engine.limits.maxRejectedInARow()) {
-            close(CloseCodes.POLICY_VIOLATION, "rate limit exceeded repeatedly");
+            closeAfterFlush(CloseCodes.POLICY_VIOLATION, "rate limit exceeded repeatedly");
         } else {
             sendError(requestId, ErrorCode.RATE_LIMITED, "rate limit of " + engine.limits.ratePerSecond()
                     + " messages per second (burst " + engine.limits.rateBurst() + ") exceeded; message dropped",
@@ -129,7 +132,7 @@ final class Connection implements ConnectionHandler {
 
     @Override
     public void onBinary(int length) {
-        if (cleanedUp.get()) {
+        if (cleanedUp.get() || closing) {
             return;
         }
         countIn(length);
@@ -142,7 +145,7 @@ final class Connection implements ConnectionHandler {
 
     @Override
     public void onTooLarge(long length) {
-        if (cleanedUp.get()) {
+        if (cleanedUp.get() || closing) {
             return;
         }
         lastSeenMillis = engine.clock.millis();
@@ -287,7 +290,7 @@ final class Connection implements ConnectionHandler {
     void enqueue(Frame frame) {
         boolean overflow = false;
         synchronized (outbound) {
-            if (outboundClosed) {
+            if (outboundClosed || closeAfterFlush != null) {
                 return;
             }
             if (queue.size() >= engine.limits.maxQueuedMessages()
@@ -319,9 +322,26 @@ final class Connection implements ConnectionHandler {
     private void pump() {
         while (true) {
             Frame next;
+            Object[] pendingClose = null;
             synchronized (outbound) {
                 next = queue.peek();
                 if (next == null || outboundClosed) {
+                    inFlight = false;
+                    if (next == null && closeAfterFlush != null && !outboundClosed) {
+                        pendingClose = closeAfterFlush;
+                        outboundClosed = true;
+                    }
+                }
+            }
+            if (pendingClose != null) {
+                close((Integer) pendingClose[0], (String) pendingClose[1]);
+                return;
+            }
+            if (next == null) {
+                return;
+            }
+            synchronized (outbound) {
+                if (outboundClosed) {
                     inFlight = false;
                     return;
                 }
@@ -399,6 +419,38 @@ final class Connection implements ConnectionHandler {
             return queuedBytes;
         }
     }
+
+    /**
+     * Closes once what is already queued has been sent (so the client learns why, for example from a
+     * {@code rate_limited} error or a {@code server_shutdown} status); frames queued later are dropped, and inbound
+     * frames are ignored. If the queue does not drain within {@code FLUSH_TIMEOUT}, closes anyway.
+     */
+    void closeAfterFlush(int code, String reason) {
+        closing = true;
+        boolean now;
+        synchronized (outbound) {
+            if (outboundClosed || closeAfterFlush != null) {
+                return;
+            }
+            closeAfterFlush = new Object[] {code, reason};
+            now = !inFlight && queue.isEmpty();
+            if (now) {
+                outboundClosed = true;
+            }
+        }
+        if (now) {
+            close(code, reason);
+            return;
+        }
+        try {
+            engine.scheduler.schedule(() -> close(code, reason), FLUSH_TIMEOUT_MILLIS,
+                    java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            close(code, reason);
+        }
+    }
+
+    private static final long FLUSH_TIMEOUT_MILLIS = 5000;
 
     /** Closes the transport (the adapter will call onClose, which cleans up; cleanup is idempotent). */
     void close(int code, String reason) {

@@ -537,7 +537,7 @@ final class DefaultEngine implements WorldWsEngine {
         }
         Runnable closeAll = () -> {
             for (Connection connection : List.copyOf(connections.values())) {
-                connection.close(CloseCodes.GOING_AWAY, "server is shutting down");
+                connection.closeAfterFlush(CloseCodes.GOING_AWAY, "server is shutting down");
             }
             List<CompletableFuture<Void>> pending = new ArrayList<>();
             synchronized (runtimesLock) {

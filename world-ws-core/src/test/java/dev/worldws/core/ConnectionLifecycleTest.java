@@ -322,6 +322,7 @@ class ConnectionLifecycleTest {
         client.chat("@oracle are you there?");
         JsonNode start = client.nextMatching(m -> m.path("payload").path("kind").asText().equals("start"));
         assertThat(start.path("payload").path("agentName").asText()).isEqualTo("oracle");
+        Await.until("the reply timeout is scheduled next to the heartbeat", () -> scheduler.pending() == 2);
         scheduler.advance(Duration.ofMinutes(2));
         JsonNode error = client.nextMatching(m -> m.path("payload").path("kind").asText().equals("error"));
         assertThat(error.path("payload").path("content").asText()).contains("no reply within 120 s");

@@ -36,6 +36,11 @@ final class ManualScheduler extends AbstractExecutorService implements Scheduled
         advance(amount, Duration.ofSeconds(1));
     }
 
+    /** Tasks scheduled and not yet run or cancelled (periodic ones count once). */
+    synchronized int pending() {
+        return (int) tasks.stream().filter(task -> !task.cancelled).count();
+    }
+
     void runDue() {
         while (true) {
             Task due = null;
