@@ -121,15 +121,20 @@ final class WireClient implements AutoCloseable {
         }
     }
 
-    /** Takes the messages passed over so far. */
-    List<JsonNode> takeBuffered() {
-        List<JsonNode> taken = List.copyOf(buffered);
-        buffered.clear();
-        return taken;
-    }
-
     JsonNode nextOfType(String type) {
         return nextMatching(m -> type.equals(m.path("type").asText()));
+    }
+
+    /** Everything up to and including the first message that satisfies {@code last}. */
+    List<JsonNode> untilMatching(Predicate<JsonNode> last) {
+        List<JsonNode> messages = new ArrayList<>();
+        while (true) {
+            JsonNode message = next();
+            messages.add(message);
+            if (last.test(message)) {
+                return messages;
+            }
+        }
     }
 
     /** Everything up to and including the next world {@code idle} event. */
