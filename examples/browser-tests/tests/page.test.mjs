@@ -3,7 +3,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   Cable, ReferenceServer, byTestId, completeReplies, eventually, launchBrowser, message, mintToken, openVisitor,
-  openWorld, say, screenshotOnFailure, waitForOpen,
+  openWorld, repliesAfter, say, screenshotOnFailure, waitForOpen,
 } from './support.mjs';
 
 // Reconnect quickly in tests; the page's default backoff ceiling is 15 s.
@@ -209,8 +209,7 @@ withVisitors('after a server restart the page reconnects, says what happened and
   // An anonymous visitor is new to a restarted server, so the conversation starts afresh in a new world.
   await say(page, 'After the restart');
   await message(page, 'human', 'After the restart').waitFor();
-  const replyAfter = page.locator('[data-kind="human"]:has-text("After the restart") ~ [data-kind="agent"][data-complete="true"]');
-  await replyAfter.first().waitFor({ timeout: 20_000 });
+  await repliesAfter(page, 'After the restart').first().waitFor({ timeout: 20_000 });
 });
 
 withVisitors('a signed-in user keeps world, edits and conversation across tabs and a server restart', async (visit) => {
@@ -244,7 +243,7 @@ withVisitors('a signed-in user keeps world, edits and conversation across tabs a
   await byTestId(second, 'agent-cancel-button').click();
   await say(second, 'Back after the restart');
   await message(first, 'human', 'Back after the restart').waitFor();
-  await first.locator('[data-kind="human"]:has-text("Back after the restart") ~ [data-kind="agent"][data-complete="true"]').first().waitFor();
+  await repliesAfter(first, 'Back after the restart').first().waitFor();
 });
 
 withVisitors('a message the server refuses is explained in plain words and marked as not sent', async (visit) => {
@@ -254,7 +253,7 @@ withVisitors('a message the server refuses is explained in plain words and marke
   await byTestId(page, 'error-banner').filter({ hasText: /^Could not send your message: / }).waitFor();
   await page.locator('[data-testid="message"][data-kind="human"].failed').waitFor();
   await say(page, 'A normal message still works');
-  await page.locator('[data-kind="human"]:has-text("A normal message still works") ~ [data-kind="agent"][data-complete="true"]').first().waitFor();
+  await repliesAfter(page, 'A normal message still works').first().waitFor();
   assert.equal(await byTestId(page, 'error-banner').isVisible(), false, 'the error clears once the next message is sent');
 });
 

@@ -170,6 +170,9 @@ export async function say(page, text) {
 
 export const message = (page, kind, text) => page.locator(`[data-testid="message"][data-kind="${kind}"]`, text ? { hasText: text } : {});
 export const completeReplies = (page) => page.locator('[data-testid="message"][data-kind="agent"][data-complete="true"]');
+/** Finished agent replies shown after the human message containing `text`. */
+export const repliesAfter = (page, text) =>
+  page.locator(`[data-kind="human"]:has-text(${JSON.stringify(text)}) ~ [data-kind="agent"][data-complete="true"]`);
 
 /**
  * A TCP forwarder on loopback between a browser and the server, which a test can unplug (every connection

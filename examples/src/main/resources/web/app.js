@@ -303,7 +303,12 @@ function addBubble(kind, sender, timestamp) {
   const who = document.createElement('span');
   who.className = 'author';
   who.dataset.testid = 'message-author';
-  who.textContent = kind === 'human' ? (sender && sender !== 'human' ? sender : 'You') : displayName(sender);
+  const names = {
+    human: sender && sender !== 'human' ? sender : 'You',
+    agent: displayName(sender),
+    system: sender === 'world' ? 'World' : 'System',
+  };
+  who.textContent = names[kind];
   const when = document.createElement('time');
   const date = timestamp ? new Date(timestamp) : new Date();
   if (!Number.isNaN(date.getTime())) {
@@ -381,7 +386,7 @@ function toAgent(raw, fallbackId) {
 }
 
 function displayName(agentId) {
-  return state.agents.get(agentId)?.name ?? (agentId || 'System');
+  return state.agents.get(agentId)?.name ?? agentId;
 }
 
 function renderAgents(list) {
