@@ -215,6 +215,58 @@ public abstract class TransportContract {
     }
 
     @Nested
+    @DisplayName("delivery")
+    class Delivery {
+        @Test
+        @DisplayName("answers to many quick requests arrive complete and in order")
+        void manyInOrder() throws Exception {
+            RecordingClient client = connect();
+            client.next();
+            List<String> ids = new ArrayList<>();
+            for (int i = 0; i < 50; i++) {
+                ids.add(client.request("ping", Map.of()));
+            }
+            List<String> answered = new ArrayList<>();
+            for (int i = 0; i < ids.size(); i++) {
+                JsonNode pong = client.next();
+                assertThat(type(pong)).isEqualTo("pong");
+                answered.add(pong.path("replyTo").asText());
+            }
+            assertThat(answered).isEqualTo(ids);
+        }
+
+        @Test
+        @DisplayName("non-ASCII text survives both directions")
+        void unicode() throws Exception {
+            RecordingClient client = connect();
+            client.next();
+            client.replyTo(client.request("world_select", payload("templateName", "workshop", "worldName", "w")));
+            String text = "h\u00e9llo \u4e16\u754c \ud83c\udf0d \"quoted\" \\ back\nslash";
+            client.request("chat_send", payload("content", text));
+            JsonNode echoed = client.next(m -> type(m).equals("event_stream")
+                    && m.path("payload").path("event").path("sender").asText().equals("human"));
+            assertThat(echoed.path("payload").path("event").path("content").asText()).isEqualTo(text);
+        }
+
+        @Test
+        @DisplayName("two connections of one user in one world both receive the world's events")
+        void fanOut() throws Exception {
+            RecordingClient first = connect();
+            String token = first.next().path("payload").path("resumeToken").asText();
+            RecordingClient second = connect(Map.of("resumeToken", token));
+            second.next();
+            first.replyTo(first.request("world_select", payload("templateName", "workshop", "worldName", "shared")));
+            second.replyTo(second.request("world_select", payload("templateName", "workshop", "worldName", "shared")));
+            first.request("chat_send", payload("content", "for both of us"));
+            for (RecordingClient client : List.of(first, second)) {
+                JsonNode end = client.next(m -> type(m).equals("chat_response")
+                        && m.path("payload").path("kind").asText().equals("end"));
+                assertThat(end.path("payload").path("agentName").asText()).isEqualTo("smith");
+            }
+        }
+    }
+
+    @Nested
     @DisplayName("streamed replies")
     class Streaming {
         @Test
