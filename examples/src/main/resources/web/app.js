@@ -614,3 +614,5 @@ const numberOr = (value, fallback) => (typeof value === 'number' ? value : fallb
 loadTemplates();
 connection.start();
 addEventListener('pagehide', () => connection.close('Page closed.'));
+// Coming back through the back/forward cache: the socket was closed on the way out.
+addEventListener('pageshow', (event) => { if (event.persisted) connection.start(); });
