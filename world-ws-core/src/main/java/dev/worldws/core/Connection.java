@@ -185,14 +185,21 @@ final class Connection implements ConnectionHandler {
 
     // ---- world membership and delivery ----
 
-    /** Starts receiving {@code runtime}'s events into a buffer until {@link #endAttach}. */
-    synchronized void beginAttach(WorldRuntime target, boolean isPersistent) {
+    /**
+     * Starts receiving {@code runtime}'s events into a buffer until {@link #endAttach}; false if the connection has
+     * already closed (checked under the lock that {@link #detach} takes, so a close never misses an attach).
+     */
+    synchronized boolean beginAttach(WorldRuntime target, boolean isPersistent) {
+        if (cleanedUp.get()) {
+            return false;
+        }
         world = target.key;
         runtime = target;
         persistent = isPersistent;
         attaching = true;
         attachBuffer.clear();
         lastSeq = 0;
+        return true;
     }
 
     /** Sends the buffered events after {@code sentUpTo} and switches to live delivery. */

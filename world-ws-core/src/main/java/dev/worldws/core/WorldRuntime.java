@@ -167,18 +167,21 @@ final class WorldRuntime {
     CompletionStage<Void> attach(Connection connection, WorldSelect select, String requestId) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         loaded.whenComplete((ignored, failure) -> actor.execute(() -> {
+            boolean attached = false;
+            long sentUpTo = 0;
             try {
                 if (failure != null) {
                     engine.replyError(connection, requestId, failure);
                     return;
                 }
-                if (!connection.isOpen()) {
+                connections.add(connection);
+                if (!connection.beginAttach(this, select.persistent())) {
                     engine.release(this, connection);
                     return;
                 }
-                connection.beginAttach(this, select.persistent());
-                connections.add(connection);
+                attached = true;
                 StreamPosition position = engine.bus.position(key);
+                sentUpTo = position.seq();
                 Boolean recovered = null;
                 List<WorldEvent> missed = List.of();
                 if (select.resumeFrom() != null) {
@@ -193,7 +196,6 @@ final class WorldRuntime {
                 connection.send(requestId, new WorldSelected(key.worldName().value(), select.templateName().value(),
                         Views.world(world.config()), Views.agents(world), justCreated, recovered, position.seq(),
                         position.epoch()));
-                long sentUpTo = position.seq();
                 if (Boolean.TRUE.equals(recovered)) {
                     sentUpTo = select.resumeFrom();
                     for (WorldEvent event : missed) {
@@ -201,10 +203,12 @@ final class WorldRuntime {
                         sentUpTo = Math.max(sentUpTo, event.seq());
                     }
                 }
-                connection.endAttach(this, sentUpTo);
             } catch (RuntimeException e) {
                 engine.replyError(connection, requestId, e);
             } finally {
+                if (attached) {
+                    connection.endAttach(this, sentUpTo);
+                }
                 done.complete(null);
             }
         }));
