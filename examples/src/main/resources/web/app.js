@@ -170,7 +170,8 @@ function worldSelected(message, payload) {
   };
   state.epoch = payload.epoch ?? message.epoch ?? state.epoch;
   saved.world = { templateName: state.world.templateName, worldName: state.world.worldName, epoch: state.epoch };
-  $('current-world').textContent = `${state.world.worldName}`;
+  $('current-world').textContent = state.world.worldName;
+  document.title = `${state.world.worldName} · world-ws`;
   $('current-world').title = `from template ${state.world.templateName}`;
   const resuming = state.resuming;
   // A sequence behind our resume point means the numbering restarted: whatever the flag says, that is no recovery.
