@@ -204,6 +204,21 @@ class ConnectionLifecycleTest {
         }
     }
 
+    @Test
+    @DisplayName("a connection that closes while its world is loading leaves nothing loaded")
+    void closeWhileLoading() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        WorldWsEngine engine = start(builder().store(new BlockingStore(store, release)));
+        WireClient client = WireClient.connect(engine, TestWorlds.user("abe"));
+        client.send("world_select", Map.of("templateName", "garden", "worldName", "g"));
+        Await.until("the runtime is being loaded", () -> engine.stats().worldsLoaded() == 1);
+        client.close();
+        release.countDown();
+        Await.until("the runtime is released", () -> engine.stats().worldsLoaded() == 0
+                && engine.stats().busSubscriptions() == 0);
+        assertThat(engine.stats().connections()).isZero();
+    }
+
     /** A store whose reads wait for a latch. */
     private static final class BlockingStore implements WorldStore {
         private final WorldStore delegate;
