@@ -97,6 +97,24 @@ class WorldWsClientTest {
     }
 
     @Test
+    @DisplayName("an agent update by one client reaches the other client of the same user as an event")
+    void sharedWorld() throws Exception {
+        WorldWsClient first = client("erin");
+        BlockingQueue<ServerFrame> secondEvents = new LinkedBlockingQueue<>();
+        WorldWsClient second = WorldWsClient.builder(server.webSocketUri()).token(EndToEndTest.token("erin"))
+                .build().onEvent(secondEvents::add);
+        clients.add(second);
+        first.connect().get(5, TimeUnit.SECONDS);
+        second.connect().get(5, TimeUnit.SECONDS);
+        first.selectWorld("coffee-shop", "shared").get(5, TimeUnit.SECONDS);
+        second.selectWorld("coffee-shop", "shared").get(5, TimeUnit.SECONDS);
+        first.updateAgent("pastry-chef", java.util.Map.of("systemPrompt", "Only croissants today.")).get(5, TimeUnit.SECONDS);
+        ServerFrame updated = next(secondEvents, f -> f.is("agent_updated"));
+        assertThat(updated.text("agentName")).hasValue("pastry-chef");
+        assertThat(updated.payload().path("agent").path("systemPrompt").asText()).isEqualTo("Only croissants today.");
+    }
+
+    @Test
     @DisplayName("a request the server refuses fails with its error code and the request id")
     void typedError() throws Exception {
         WorldWsClient client = client("alice");

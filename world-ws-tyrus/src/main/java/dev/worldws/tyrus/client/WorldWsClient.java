@@ -125,7 +125,8 @@ public final class WorldWsClient implements AutoCloseable {
     /**
      * Receives every server message that is not the answer to one of this client's requests: world events,
      * {@code chat_response} steps, {@code agent_updated}, {@code world_reloaded}, notices such as
-     * {@code status server_shutdown}, and the {@code world_selected} of a resume after reconnecting.
+     * {@code status server_shutdown}, and after each reconnect its {@code connected} and the
+     * {@code world_selected} of the resume.
      */
     public WorldWsClient onEvent(Consumer<ServerFrame> listener) {
         eventListeners.add(Objects.requireNonNull(listener, "listener"));
