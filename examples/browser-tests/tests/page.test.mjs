@@ -16,7 +16,8 @@ let server;
 let browser;
 
 before(async () => {
-  [server, browser] = await Promise.all([new ReferenceServer({ args: ['--jwt-secret', JWT_SECRET] }).start(), launchBrowser()]);
+  const starting = new ReferenceServer({ args: ['--jwt-secret', JWT_SECRET] }).start();
+  [server, browser] = await Promise.all([starting, launchBrowser()]);
 });
 
 after(async () => {
@@ -26,7 +27,7 @@ after(async () => {
 
 /** Runs a test body with pages it opens; screenshots them if it fails, checks their consoles, closes them. */
 function withVisitors(name, body) {
-  return test(name, async () => {
+  return test(name, { timeout: 60_000 }, async () => {
     const pages = [];
     const visit = async (url = server.url + PAGE, options) => {
       const page = await openVisitor(browser, url, options);
