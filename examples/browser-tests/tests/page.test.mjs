@@ -16,8 +16,8 @@ let server;
 let browser;
 
 before(async () => {
-  const starting = new ReferenceServer({ args: ['--jwt-secret', JWT_SECRET] }).start();
-  [server, browser] = await Promise.all([starting, launchBrowser()]);
+  server = new ReferenceServer({ args: ['--jwt-secret', JWT_SECRET] }); // assigned first so after() always stops it
+  [browser] = await Promise.all([launchBrowser(), server.start()]);
 });
 
 after(async () => {
