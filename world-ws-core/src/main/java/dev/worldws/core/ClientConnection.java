@@ -15,6 +15,8 @@ import java.util.Set;
  * @param world the selected world, or {@code null}
  * @param persistent whether the selected world outlives its last connection
  * @param eventTypes the event channels it receives
+ * @param agentFilter the agents whose events it receives, or empty for all
+ * @param chatId the one chat whose events it receives, or {@code null} for all
  * @param connectedAt when it opened
  * @param messagesIn frames received
  * @param messagesOut messages sent
@@ -24,11 +26,12 @@ import java.util.Set;
  * @param rejected frames rejected (rate limit, size, malformed)
  */
 public record ClientConnection(String clientId, UserId userId, boolean anonymous, WorldKey world, boolean persistent,
-        Set<String> eventTypes, Instant connectedAt, long messagesIn, long messagesOut, long bytesIn, long bytesOut,
+        Set<String> eventTypes, Set<String> agentFilter, String chatId, Instant connectedAt, long messagesIn, long messagesOut, long bytesIn, long bytesOut,
         long queuedBytes, long rejected) {
 
     public ClientConnection {
         eventTypes = Set.copyOf(eventTypes);
+        agentFilter = Set.copyOf(agentFilter);
     }
 
     public Optional<WorldKey> selectedWorld() {

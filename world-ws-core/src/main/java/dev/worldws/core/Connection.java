@@ -17,6 +17,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -490,7 +491,8 @@ final class Connection implements ConnectionHandler {
         }
         EventFilter current = filter;
         return new ClientConnection(clientId, principal.userId(), principal.anonymous(), selected, isPersistent,
-                current.eventTypes() == null ? EventSubscribe.EVENT_TYPES : current.eventTypes(), connectedAt,
+                current.eventTypes() == null ? EventSubscribe.EVENT_TYPES : current.eventTypes(),
+                current.agents() == null ? Set.of() : current.agents(), current.chatId(), connectedAt,
                 messagesIn.get(), messagesOut.get(), bytesIn.get(), bytesOut.get(), queuedBytes(), rejected.get());
     }
 }

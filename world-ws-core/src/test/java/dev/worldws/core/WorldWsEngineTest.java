@@ -200,6 +200,13 @@ class WorldWsEngineTest {
                 assertThat(replies(onA.untilIdle())).containsExactly("smith: Hello human.");
                 onB.chat("second");
                 assertThat(replies(onA.untilIdle())).hasSize(1);
+                onB.untilIdle();
+
+                onA.send("agent_update", Map.of("agentName", "smith", "config", Map.of("offlineReplies", List.of("from A"))));
+                assertThat(onB.nextOfType("agent_updated").path("payload").path("agent").path("extra")
+                        .path("offlineReplies").get(0).asText()).isEqualTo("from A");
+                onB.chat("third, through B");
+                assertThat(replies(onB.untilIdle())).as("node B applied node A's update").containsExactly("smith: from A");
             }
         }
     }
