@@ -219,6 +219,25 @@ class ConnectionLifecycleTest {
         assertThat(engine.stats().connections()).isZero();
     }
 
+    @Test
+    @DisplayName("statistics count frames and UTF-8 bytes in both directions")
+    void statistics() throws Exception {
+        WorldWsEngine engine = start(builder());
+        InMemoryClient client = dev.worldws.core.transport.InMemoryTransport.connect(engine);
+        String connected = client.poll(Duration.ofSeconds(10));
+        String ping = "{\"type\":\"ping\",\"id\":\"\u00e9\"}";
+        client.send(ping);
+        String pong = client.poll(Duration.ofSeconds(10));
+        Await.until("the pong is counted", () -> engine.stats().messagesOut() == 2);
+        EngineStats stats = engine.stats();
+        assertThat(stats.connections()).isEqualTo(1);
+        assertThat(stats.messagesIn()).isEqualTo(1);
+        assertThat(stats.bytesIn()).isEqualTo(ping.getBytes(java.nio.charset.StandardCharsets.UTF_8).length);
+        assertThat(stats.bytesOut()).isEqualTo(connected.getBytes(java.nio.charset.StandardCharsets.UTF_8).length
+                + pong.getBytes(java.nio.charset.StandardCharsets.UTF_8).length);
+        assertThat(stats.errors()).isZero();
+    }
+
     /** A store whose reads wait for a latch. */
     private static final class BlockingStore implements WorldStore {
         private final WorldStore delegate;
