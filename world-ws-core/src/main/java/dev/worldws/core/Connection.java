@@ -319,8 +319,13 @@ final class Connection implements ConnectionHandler {
         }
         if (overflow) {
             LOG.log(Level.INFO, "closing slow consumer {0}: outbound queue full", clientId);
-            closeTransport(CloseCodes.SLOW_CONSUMER, "outbound queue overflow: client reads too slowly");
-            engine.cleanup(this);
+            // often called while delivering a world event: close on the engine's pool, not on the bus thread
+            Runnable closeSlow = () -> close(CloseCodes.SLOW_CONSUMER, "outbound queue overflow: client reads too slowly");
+            try {
+                engine.executor.execute(closeSlow);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                closeSlow.run();
+            }
             return;
         }
         pump();
