@@ -240,23 +240,30 @@ async function measured(s, fn) {
   return result;
 }
 
-/** Waits (at most 30 s) until the server has worked off what the last scenario left, so scenarios do not overlap. */
+/**
+ * Waits (at most 60 s) until the server has worked off what the last scenario left, so that scenarios do not
+ * overlap: its CPU is quiet and its data folder has stopped changing (saves and deletions of anonymous worlds
+ * wait on the disk, not on the CPU).
+ */
 async function quiesce(s) {
-  const until = Date.now() + 30_000;
-  let before = serverCpuSeconds(s);
+  const until = Date.now() + 60_000;
+  let cpu = serverCpuSeconds(s);
+  let data = JSON.stringify(await treeSize(s.dataDir));
   while (Date.now() < until) {
-    await sleep(500);
-    const now = serverCpuSeconds(s);
-    if (now - before < 0.05) return;
-    before = now;
+    await sleep(Math.max(700, Number(o.graceMs) + 200));
+    const cpuNow = serverCpuSeconds(s);
+    const dataNow = JSON.stringify(await treeSize(s.dataDir));
+    if (cpuNow - cpu < 0.07 && dataNow === data) return;
+    cpu = cpuNow;
+    data = dataNow;
   }
-  log(`${s.name}: still busy after 30 s; going on`);
+  log(`${s.name}: still busy after 60 s; going on`);
 }
 
 async function runScenarios(s, adapter, template) {
   const ctx = () => new S.Context(adapter, { template, sources: SOURCES, expectReplies: RUN.expectReplies, completion: RUN.completion });
   const r = { server: s.name, scenarios: {} };
-  r.atStart = await probe(s);
+  r.atStart = s.initial || await probe(s);
   log(`${s.name}: connect storm (${P.storm})`);
   r.scenarios.storm = await measured(s, () => S.connectStorm(ctx(), { connections: P.storm, concurrency: 50, maxSeconds: 120 }));
   r.chat = [];
@@ -266,11 +273,11 @@ async function runScenarios(s, adapter, template) {
   }
   log(`${s.name}: fan-out to ${P.fanConns} connections`);
   r.scenarios.fanout = await measured(s, () => S.fanOut(ctx(), { connections: P.fanConns, rate: P.fanRate, seconds: P.fanSeconds, warmupSeconds: P.warmup }));
-  await sleep(Number(o.graceMs) + 1000);
+  await quiesce(s);
   r.beforeChurn = await probe(s);
   log(`${s.name}: churn for ${P.churnSeconds} s`);
   r.scenarios.churn = await measured(s, () => S.churn(ctx(), { seconds: P.churnSeconds, concurrency: 20, maxUsers: P.churnUsers }));
-  r.afterChurn = await settle(s, r.beforeChurn);
+  r.afterChurn = await settle(s, r.atStart);
   log(`${s.name}: idle, ${P.idle} connections`);
   await quiesce(s);
   const before = await probe(s);
@@ -342,8 +349,8 @@ function markdown(result) {
   lines.push(row(`churn (${P.churnSeconds} s): users through`, get((r) => r.scenarios.churn.users), (v) => String(v), 'higher'));
   lines.push(row('churn: users per s', get((r) => r.scenarios.churn.usersPerSecond), (v) => v.toFixed(0), 'higher'));
   lines.push(row('churn: heap after GC before → after (KiB)', get((r) => r.afterChurn.heapAfterGcKiB - r.beforeChurn.heapAfterGcKiB), (v) => `${v >= 0 ? '+' : ''}${v}`));
-  lines.push(row('churn: open files after − before', get((r) => r.afterChurn.openFiles - r.beforeChurn.openFiles), (v) => `${v >= 0 ? '+' : ''}${v}`));
-  lines.push(row('churn: data files after − before', get((r) => r.afterChurn.data.files - r.beforeChurn.data.files), (v) => `${v >= 0 ? '+' : ''}${v}`));
+  lines.push(row('after churn: open files − at start', get((r) => r.afterChurn.openFiles - r.atStart.openFiles), (v) => `${v >= 0 ? '+' : ''}${v}`));
+  lines.push(row('after churn: data files − at start', get((r) => r.afterChurn.data.files - r.atStart.data.files), (v) => `${v >= 0 ? '+' : ''}${v}`));
   lines.push(row(`idle ${P.idle} conns: RSS per conn (KiB)`, get((r) => r.scenarios.idle.server.rssPerConnectionKiB), (v) => v.toFixed(1)));
   lines.push(row('idle: heap after GC per conn (KiB)', get((r) => r.scenarios.idle.server.heapPerConnectionKiB), (v) => v.toFixed(1)));
   lines.push(row('idle: connect + select per s', get((r) => r.scenarios.idle.ok / r.scenarios.idle.openSeconds), (v) => v.toFixed(0), 'higher'));
@@ -394,13 +401,13 @@ function targets(result) {
   check('churn with nothing retained', () => {
     const r = need('ours');
     const c = r.scenarios.churn;
-    const files = r.afterChurn.data.files - r.beforeChurn.data.files;
-    const fds = r.afterChurn.openFiles - r.beforeChurn.openFiles;
+    const files = r.afterChurn.data.files - r.atStart.data.files;
+    const fds = r.afterChurn.openFiles - r.atStart.openFiles;
     const heap = r.afterChurn.heapAfterGcKiB - r.beforeChurn.heapAfterGcKiB;
     const conns = r.afterChurn.stats && (r.afterChurn.stats.connections ?? r.afterChurn.stats.openConnections);
     const ok = files <= 0 && fds <= 2 && heap < 4096 && c.users > 0;
     return [ok && c.users >= 100000 ? true : ok ? null : false,
-      `${c.users} users in ${c.seconds} s (target 100,000${c.users >= 100000 ? '' : ': run with --churn-users 100000 --churn-seconds 600'}); data files ${files >= 0 ? '+' : ''}${files}, open files ${fds >= 0 ? '+' : ''}${fds}, heap after GC ${heap >= 0 ? '+' : ''}${heap} KiB, connections after: ${conns}`];
+      `${c.users} users in ${c.seconds} s (target 100,000${c.users >= 100000 ? '' : ': run with --churn-users 100000 --churn-seconds 600'}); compared with the start: data files ${files >= 0 ? '+' : ''}${files}, open files ${fds >= 0 ? '+' : ''}${fds}; heap after GC ${heap >= 0 ? '+' : ''}${heap} KiB over the churn; connections after: ${conns}`];
   });
   return t;
 }
@@ -444,6 +451,7 @@ async function main() {
         s.java = true; s.dataDir = dataDir;
         const adapter = wsAdapter(`ws://${s.host}:${s.port}/ws`);
         try {
+          s.initial = await probe(s);
           result.calibration = await calibrate(adapter, template);
           log(`calibration on world-ws: ${JSON.stringify(result.calibration)}`);
           const c = result.calibration;

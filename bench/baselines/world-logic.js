@@ -225,7 +225,9 @@ class WorldHub {
     const now = new Date().toISOString();
     const message = { type: 'message', chatId, messageId, sender: p.sender || 'human', senderType: 'human', content: p.content, timestamp: now };
     this.persist(world, chatId, message);
-    if (this.opts.echoMessage) this.event(world, 'event_stream', { eventType: 'message', event: message }, id);
+    if (this.opts.echoMessage) this.event(world, 'event_stream', { eventType: 'message', event: message });
+    this.send(conn, { type: 'status', replyTo: id, timestamp: now,
+      payload: { type: 'message_accepted', message: 'message accepted', data: { messageId, chatId, seq: world.seq } } });
     // Replies run one after another, like world-ws's per-world actor; each is its own event-loop turn.
     const replies = this.opts.replies > 0 ? this.opts.replies : world.agents.length;
     const next = (i) => {

@@ -39,9 +39,9 @@ class LoadHarnessSmokeTest {
             assertThat(r.path("completed").asInt()).isEqualTo(100);
             assertThat(r.path("lost").asInt()).isZero();
             // the stand-in template has 3 agents, each streaming start + 3 chunks + end between its activity
-            // events and its message; plus the echoed human message and the final idle
+            // events and its message; plus the echoed human message, the sender's acceptance and the final idle
             assertThat(r.path("repliesPerMessage").asDouble()).isEqualTo(3.0);
-            assertThat(r.path("framesPerMessage").asDouble()).isEqualTo(1 + 3 * 8 + 1);
+            assertThat(r.path("framesPerMessage").asDouble()).isEqualTo(1 + 1 + 3 * 8 + 1);
             JsonNode latency = r.path("latency");
             assertThat(latency.path("count").asInt()).isEqualTo(100);
             assertThat(latency.path("p50").asDouble()).isPositive();
