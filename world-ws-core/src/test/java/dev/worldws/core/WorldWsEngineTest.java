@@ -481,6 +481,50 @@ class WorldWsEngineTest {
         }
 
         @Test
+        @DisplayName("resuming while the world is busy: replay and live events join without a gap or a duplicate")
+        void resumeUnderLoad() throws Exception {
+            WorldWsEngine engine = engine();
+            try (WireClient chatter = WireClient.connect(engine, TestWorlds.user("sol"))) {
+                chatter.select("garden", "busy");
+                long lastSeen;
+                String epoch;
+                try (WireClient dropped = WireClient.connect(engine, TestWorlds.user("sol"))) {
+                    epoch = dropped.select("garden", "busy").path("payload").path("epoch").asText();
+                    chatter.chat("warm up");
+                    List<Long> seen = seqs(dropped.untilIdle());
+                    lastSeen = seen.get(seen.size() - 1);
+                }
+                Thread talk = new Thread(() -> {
+                    for (int i = 0; i < 30; i++) {
+                        chatter.send("chat_send", Map.of("content", "busy " + i));
+                    }
+                    chatter.send("chat_send", Map.of("content", "done"));
+                });
+                talk.start();
+                try (WireClient back = WireClient.connect(engine, TestWorlds.user("sol"))) {
+                    back.send("world_select", Map.of("templateName", "garden", "worldName", "busy",
+                            "resumeFrom", lastSeen, "epoch", epoch));
+                    JsonNode selected = back.next();
+                    assertThat(selected.path("payload").path("recovered").asBoolean()).isTrue();
+                    List<Long> received = new ArrayList<>();
+                    while (true) {
+                        JsonNode message = back.next();
+                        received.add(message.path("seq").asLong());
+                        if (message.path("payload").path("event").path("content").asText().equals("done")) {
+                            break;
+                        }
+                    }
+                    talk.join();
+                    List<Long> expected = new ArrayList<>();
+                    for (long seq = lastSeen + 1; seq <= received.get(received.size() - 1); seq++) {
+                        expected.add(seq);
+                    }
+                    assertThat(received).isEqualTo(expected);
+                }
+            }
+        }
+
+        @Test
         @DisplayName("when the missed events are gone: a fresh snapshot with recovered false, never a silent gap")
         void gone() {
             EventBus shortHistory = EventBuses.inProcess(Clock.systemUTC(), 5, Duration.ofMinutes(2));
