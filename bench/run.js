@@ -8,6 +8,7 @@
 //   node bench/run.js [--quick] [--servers ours,ws,socketio] [--jar examples/target/world-ws-server.jar]
 //                     [--template NAME] [--java-opts "-Xmx1g"] [--ours-args "--anonymous-grace 1s"]
 //                     [--idle N] [--churn-seconds S] [--churn-users N] [--out DIR] [--max-minutes M]
+//                     [--storm N] [--chat-users N] [--chat-rates R1,R2] [--chat-seconds S] [--fan-rate R]
 //
 // Everything runs on 127.0.0.0/8, bounded in count and time; a watchdog ends the run (and every server
 // it started) after --max-minutes whatever happens.
@@ -34,11 +35,16 @@ const o = parseArgs(process.argv.slice(2), {
 
 const QUICK = Boolean(o.quick);
 const P = QUICK
-  ? { storm: 100, chatUsers: 100, chatRates: [200, 400], chatSeconds: 2, warmup: 1, fanConns: 20, fanRate: 50, fanSeconds: 2,
+  ? { storm: 100, chatUsers: 100, chatRates: [200, 400], chatSeconds: 2, warmup: 1, fanConns: 20, fanRate: 10, fanSeconds: 2,
     churnSeconds: 3, churnUsers: 100000, idle: 300, maxMinutes: 5 }
-  : { storm: 1000, chatUsers: 1000, chatRates: [1000, 2000], chatSeconds: 10, warmup: 2, fanConns: 20, fanRate: 50, fanSeconds: 10,
+  : { storm: 1000, chatUsers: 1000, chatRates: [1000, 2000], chatSeconds: 10, warmup: 2, fanConns: 20, fanRate: 10, fanSeconds: 10,
     churnSeconds: 20, churnUsers: 100000, idle: 10000, maxMinutes: 20 };
 if (o.idle) P.idle = Number(o.idle);
+if (o.storm) P.storm = Number(o.storm);
+if (o.chatUsers) P.chatUsers = Number(o.chatUsers);
+if (o.chatRates) P.chatRates = String(o.chatRates).split(',').map(Number);
+if (o.chatSeconds) P.chatSeconds = Number(o.chatSeconds);
+if (o.fanRate) P.fanRate = Number(o.fanRate);
 if (o.churnSeconds) P.churnSeconds = Number(o.churnSeconds);
 if (o.churnUsers) P.churnUsers = Number(o.churnUsers);
 if (o.maxMinutes) P.maxMinutes = Number(o.maxMinutes);
