@@ -193,7 +193,9 @@ final class WorldRuntime {
                 }
                 boolean justCreated = created && !createdReported;
                 createdReported = true;
-                connection.send(requestId, new WorldSelected(key.worldName().value(), select.templateName().value(),
+                String templateName = world.config().metadata() != null
+                        ? world.config().metadata().originalTemplate().value() : select.templateName().value();
+                connection.send(requestId, new WorldSelected(key.worldName().value(), templateName,
                         Views.world(world.config()), Views.agents(world), justCreated, recovered, position.seq(),
                         position.epoch()));
                 if (Boolean.TRUE.equals(recovered)) {

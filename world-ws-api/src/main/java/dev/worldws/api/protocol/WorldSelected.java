@@ -7,7 +7,8 @@ import java.util.List;
  * events.
  *
  * @param worldName the world's name
- * @param templateName the template the request named
+ * @param templateName the template the world was cloned from (for an existing world this may differ from the one
+ *        the request named), or the requested one if the world does not record it
  * @param world the world's configuration now
  * @param agents its agents now, in id order
  * @param created whether the world was just cloned from the template (otherwise an existing world was opened)
