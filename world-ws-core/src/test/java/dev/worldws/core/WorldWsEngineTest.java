@@ -186,6 +186,20 @@ class WorldWsEngineTest {
         }
 
         @Test
+        @DisplayName("an existing world is opened as it is, whatever template the request names")
+        void existingWorldKeepsItsTemplate() {
+            WorldWsEngine engine = engine();
+            try (WireClient client = WireClient.connect(engine, TestWorlds.user("ulla"))) {
+                JsonNode first = client.select("garden", "mine");
+                assertThat(first.path("payload").path("created").asBoolean()).isTrue();
+                JsonNode again = client.select("workshop", "mine");
+                assertThat(again.path("payload").path("created").asBoolean()).isFalse();
+                assertThat(again.path("payload").path("templateName").asText()).isEqualTo("garden");
+                assertThat(again.path("payload").path("agents")).hasSize(2);
+            }
+        }
+
+        @Test
         @DisplayName("two servers on one bus: only the node that accepted a message runs the replies")
         void onlyOriginReplies() {
             WorldWsEngine nodeA = start(builder().nodeId("node-a"));
