@@ -222,11 +222,9 @@ public final class WorldWsServer {
             }
             stopped = true;
             if (http != null) {
-                try {
-                    http.shutdown().get(5, TimeUnit.SECONDS);
-                } catch (Exception e) {
-                    http.shutdownNow();
-                }
+                // at once: open WebSocket connections would hold a graceful HTTP shutdown; the graceful part is
+                // the engine's (shutdown(grace) runs it before getting here)
+                http.shutdownNow();
                 if (container != null) {
                     container.stop();
                 }
