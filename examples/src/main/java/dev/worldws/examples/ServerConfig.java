@@ -37,6 +37,16 @@ public record ServerConfig(String host, int port, String path, Path dataDir, Opt
         boolean tokenRequired, int maxMessageBytes, Duration heartbeatInterval, Duration heartbeatTimeout,
         Duration anonymousGrace, Duration shutdownGrace, boolean webSocketEnabled) {
 
+    /** Like the record's own, but never shows the JWT secret (configurations end up in logs). */
+    @Override
+    public String toString() {
+        return "ServerConfig[host=" + host + ", port=" + port + ", path=" + path + ", dataDir=" + dataDir
+                + ", jwtSecret=" + (jwtSecret.isPresent() ? "(set)" : "(none)") + ", tokenRequired=" + tokenRequired
+                + ", maxMessageBytes=" + maxMessageBytes + ", heartbeatInterval=" + heartbeatInterval
+                + ", heartbeatTimeout=" + heartbeatTimeout + ", anonymousGrace=" + anonymousGrace
+                + ", shutdownGrace=" + shutdownGrace + ", webSocketEnabled=" + webSocketEnabled + "]";
+    }
+
     /** Every setting: flag name, environment variable, default, meaning. */
     static final List<Setting> SETTINGS = List.of(
             new Setting("host", "127.0.0.1", "address to bind (0.0.0.0 = every interface)"),

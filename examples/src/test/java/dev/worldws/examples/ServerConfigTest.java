@@ -71,6 +71,14 @@ class ServerConfigTest {
     }
 
     @Test
+    @DisplayName("the JWT secret never shows in the configuration's text form")
+    void secretHidden() {
+        ServerConfig config = ServerConfig.parse(new String[] {"--jwt-secret", "a-very-secret-value-of-32-bytes!!"},
+                Map.of());
+        assertThat(config.toString()).doesNotContain("a-very-secret").contains("jwtSecret=(set)");
+    }
+
+    @Test
     @DisplayName("--help lists every option with its environment variable")
     void usage() {
         String usage = ServerConfig.usage();
