@@ -28,7 +28,7 @@ import java.util.concurrent.LinkedBlockingQueue;
  * A tiny engine for adapter tests: says {@code connected}, echoes text, reports what the adapter told it. It lets
  * the endpoint, transport and server be tested without the real core.
  */
-final class EchoEngine implements WorldWsEngine {
+class EchoEngine implements WorldWsEngine {
     final BlockingQueue<String> reports = new LinkedBlockingQueue<>();
     final Map<String, Transport> transports = new ConcurrentHashMap<>();
     final CompletableFuture<Duration> shutdownCalled = new CompletableFuture<>();
