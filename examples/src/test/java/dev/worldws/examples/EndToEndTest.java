@@ -221,7 +221,7 @@ class EndToEndTest {
                 "config", payload("systemPrompt", "Prompt that must survive."))));
         int port = server.port();
         server.shutdown(Duration.ofMillis(200));
-        JsonNode shutdownNotice = alice.next(m -> type(m).equals("status"));
+        JsonNode shutdownNotice = alice.next(m -> type(m).equals("status") && !m.hasNonNull("replyTo"));
         assertThat(shutdownNotice.path("payload").path("type").asText()).isEqualTo("server_shutdown");
         assertThat(alice.awaitClose().code()).isEqualTo(1001);
 
