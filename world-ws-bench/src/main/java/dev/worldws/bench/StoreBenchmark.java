@@ -31,8 +31,9 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The file store on the real disk: saving a world after a chat (atomic writes, flushed), loading it, and cloning a
- * template into a user's space (what every {@code world_select} of a new world costs).
+ * The file store on the real disk: saving a world after a chat turn (atomic writes, flushed) and when nothing
+ * changed, loading it, and cloning a template into a user's space (what every {@code world_select} of a new world
+ * costs).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -52,6 +53,7 @@ public class StoreBenchmark {
     private WorldKey key;
     private World world;
     private long clones;
+    private long turns;
 
     @Setup(Level.Trial)
     public void setUp() throws IOException {
@@ -87,9 +89,29 @@ public class StoreBenchmark {
         }
     }
 
+    /** A save after nothing changed: the store compares and writes no file. */
     @Benchmark
-    public void save() {
+    public void saveUnchanged() {
         store.save(key, world);
+    }
+
+    /**
+     * A save after a chat turn: every agent remembered one more message, so each agent's {@code memory.json} is
+     * rewritten atomically (temporary file, flush, rename, flush of the folder).
+     */
+    @Benchmark
+    public void saveAfterChat() {
+        long turn = turns++;
+        World changed = world;
+        for (String agentId : AGENTS) {
+            Agent agent = changed.agents().stream().filter(a -> a.config().id().value().equals(agentId)).findFirst()
+                    .orElseThrow();
+            changed = changed.withAgent(agent.remember(new MemoryItem("assistant", "reply number " + turn,
+                    Instant.parse("2026-11-25T18:00:00Z").plusSeconds(turn), agentId, "main", "turn-" + turn, null,
+                    agentId, Map.of())));
+        }
+        // keep the memory at its size: the next turn starts again from the world as set up
+        store.save(key, changed);
     }
 
     @Benchmark
