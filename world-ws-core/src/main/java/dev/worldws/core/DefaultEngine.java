@@ -63,6 +63,7 @@ final class DefaultEngine implements WorldWsEngine {
     final Heartbeat heartbeat;
     final String nodeId;
     final Duration replyTimeout;
+    final int historyLimit;
     final ProtocolCodec codec = ProtocolCodec.shared();
     private final AgentResponder defaultResponder;
     private final Map<String, AgentResponder> responders;
@@ -123,6 +124,7 @@ final class DefaultEngine implements WorldWsEngine {
         this.heartbeat = builder.heartbeat;
         this.nodeId = builder.nodeId;
         this.replyTimeout = builder.replyTimeout;
+        this.historyLimit = builder.historyLimit;
         this.defaultResponder = builder.responder;
         this.responders = Map.copyOf(builder.responders);
         this.authenticator = builder.authenticator;

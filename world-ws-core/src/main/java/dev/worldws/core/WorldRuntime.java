@@ -15,6 +15,7 @@ import dev.worldws.api.event.WorldReloadedEvent;
 import dev.worldws.api.protocol.AgentUpdate;
 import dev.worldws.api.protocol.ChatSend;
 import dev.worldws.api.protocol.ErrorCode;
+import dev.worldws.api.protocol.MessageView;
 import dev.worldws.api.protocol.Status;
 import dev.worldws.api.protocol.WorldSelect;
 import dev.worldws.api.protocol.WorldSelected;
@@ -30,6 +31,8 @@ import dev.worldws.core.agent.ReplyRules;
 import dev.worldws.core.protocol.Views;
 import java.lang.System.Logger.Level;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -94,6 +97,8 @@ final class WorldRuntime {
     /** Messages this node published whose bus echo (which triggers the reply rules) has not arrived yet. */
     private int awaitingEcho;
     private String lastChatId = DEFAULT_CHAT;
+    /** The seq of the last message applied to {@link #world} (its memories and event log). */
+    private long appliedMessageSeq;
 
     private record ReplyJob(AgentId agent, MessageEvent message) {
     }
@@ -195,9 +200,12 @@ final class WorldRuntime {
                 createdReported = true;
                 String templateName = world.config().metadata() != null
                         ? world.config().metadata().originalTemplate().value() : select.templateName().value();
+                String historyChat = currentChat();
+                List<MessageView> history = Boolean.TRUE.equals(recovered) ? null
+                        : history(historyChat, position);
                 connection.send(requestId, new WorldSelected(key.worldName().value(), templateName,
                         Views.world(world.config()), Views.agents(world), justCreated, recovered, position.seq(),
-                        position.epoch()));
+                        position.epoch(), history == null ? null : historyChat, history));
                 if (Boolean.TRUE.equals(recovered)) {
                     sentUpTo = select.resumeFrom();
                     for (WorldEvent event : missed) {
@@ -234,8 +242,7 @@ final class WorldRuntime {
                         Map.of("field", "payload.sender"));
                 return;
             }
-            String chatId = chat.chatId() != null ? chat.chatId()
-                    : world.config().currentChatId() != null ? world.config().currentChatId() : DEFAULT_CHAT;
+            String chatId = chat.chatId() != null ? chat.chatId() : currentChat();
             MessageEvent message = new MessageEvent(key, chatId, 0, engine.clock.instant(), newMessageId(), sender,
                     SenderType.HUMAN, chat.content(), null, engine.nodeId);
             publishMessage(message).whenComplete((sequenced, failure) -> {
@@ -264,7 +271,7 @@ final class WorldRuntime {
             engine.store.save(key, changed);
             world = changed;
             AgentUpdatedEvent event = new AgentUpdatedEvent(key, lastChatId, 0, engine.clock.instant(), config, prompt,
-                    connection.clientId);
+                    connection.clientId, agent.memory().size());
             publishState(event).whenComplete((sequenced, failure) -> {
                 if (failure != null) {
                     engine.replyError(connection, requestId, failure);
@@ -278,6 +285,12 @@ final class WorldRuntime {
 
     CompletionStage<Void> reload(Connection connection, String requestId) {
         return onActor(connection, requestId, () -> {
+            if (dirty) {
+                // acknowledged changes (messages, memories) may still wait for the debounced save: write them first,
+                // so the reload shows the store's edits on top of them instead of losing them
+                engine.store.save(key, world);
+                dirty = false;
+            }
             World reread = engine.store.load(key);
             world = reread;
             dirty = false;
@@ -379,7 +392,8 @@ final class WorldRuntime {
             }
             updated = updated.withAgent(changed);
         }
-        world = updated;
+        world = ChatLog.append(updated, message);
+        appliedMessageSeq = Math.max(appliedMessageSeq, message.seq());
         dirty = true;
         if (engine.nodeId.equals(message.origin())) {
             awaitingEcho--;
@@ -536,6 +550,40 @@ final class WorldRuntime {
             String content) {
         engine.bus.publish(new StreamEvent(key, message.chatId(), 0, engine.clock.instant(), agentId, messageId,
                 message.messageId(), kind, content));
+    }
+
+    /** The chat that {@code chat_send} without a chat id posts to, and whose history {@code world_selected} shows. */
+    private String currentChat() {
+        return world.config().currentChatId() != null ? world.config().currentChatId() : DEFAULT_CHAT;
+    }
+
+    /**
+     * The last messages of {@code chatId} up to {@code position}: the world's event log, plus messages the bus has
+     * sequenced but this actor has not applied yet (they are in the snapshot's seq range, so no live delivery will
+     * bring them to the connection being attached).
+     */
+    private List<MessageView> history(String chatId, StreamPosition position) {
+        int limit = engine.historyLimit;
+        if (limit == 0) {
+            return List.of();
+        }
+        List<MessageView> logged = ChatLog.recent(world, chatId, limit);
+        if (appliedMessageSeq >= position.seq()) {
+            return logged;
+        }
+        List<WorldEvent> pending = engine.bus.eventsSince(key, new StreamPosition(appliedMessageSeq, position.epoch()))
+                .orElse(List.of());
+        List<MessageView> combined = new ArrayList<>(logged);
+        Set<String> ids = new HashSet<>();
+        logged.forEach(view -> ids.add(view.messageId()));
+        for (WorldEvent event : pending) {
+            if (event.seq() <= position.seq() && event instanceof MessageEvent message
+                    && message.chatId().equals(chatId) && ids.add(message.messageId())) {
+                combined.add(ChatLog.view(message));
+            }
+        }
+        return combined.size() <= limit ? combined : List.copyOf(combined.subList(combined.size() - limit,
+                combined.size()));
     }
 
     // ---- persistence ----

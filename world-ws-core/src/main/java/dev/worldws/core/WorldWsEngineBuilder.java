@@ -45,6 +45,7 @@ public final class WorldWsEngineBuilder {
     Heartbeat heartbeat = Heartbeat.defaults();
     Duration anonymousGracePeriod = Duration.ofMinutes(5);
     Duration replyTimeout = Duration.ofMinutes(2);
+    int historyLimit = 50;
     byte[] resumeTokenSecret;
     String nodeId = "node-" + UUID.randomUUID().toString().substring(0, 8);
 
@@ -145,6 +146,18 @@ public final class WorldWsEngineBuilder {
             throw new IllegalArgumentException("replyTimeout must be positive (was " + timeout + ")");
         }
         this.replyTimeout = timeout;
+        return this;
+    }
+
+    /**
+     * How many of the current chat's last messages {@code world_selected} carries as {@code history}, so a client
+     * that comes back after the resume window still sees the conversation. Default: 50; 0 sends none.
+     */
+    public WorldWsEngineBuilder historyLimit(int messages) {
+        if (messages < 0) {
+            throw new IllegalArgumentException("historyLimit must not be negative (was " + messages + ")");
+        }
+        this.historyLimit = messages;
         return this;
     }
 

@@ -17,11 +17,18 @@ import java.util.List;
  *        and this snapshot replaces the client's state
  * @param seq the world's last sequence number included in this snapshot; events that follow have larger ones
  * @param epoch the epoch of the world's sequence; send it back with {@code resumeFrom}
+ * @param historyChatId the chat {@code history} belongs to (the world's current chat); {@code null} when there is
+ *        no history
+ * @param history the last messages of that chat up to {@code seq}, oldest first (at most the engine's history
+ *        limit, default 50); {@code null} when {@code recovered} is {@code true}, because the client keeps its
+ *        conversation and receives the missed events instead
  */
 public record WorldSelected(String worldName, String templateName, WorldView world, List<AgentView> agents,
-        boolean created, Boolean recovered, long seq, String epoch) implements ServerPayload {
+        boolean created, Boolean recovered, long seq, String epoch, String historyChatId, List<MessageView> history)
+        implements ServerPayload {
     public WorldSelected {
         agents = List.copyOf(agents);
+        history = history == null ? null : List.copyOf(history);
     }
 
     @Override

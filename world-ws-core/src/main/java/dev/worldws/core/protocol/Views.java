@@ -61,7 +61,7 @@ public final class Views {
                     notice.messageId(), notice.content()));
         }
         if (event instanceof AgentUpdatedEvent updated) {
-            return new AgentUpdated(updated.config().id().value(), agent(updated.config(), updated.systemPrompt(), -1),
+            return new AgentUpdated(updated.config().id().value(), agent(updated.config(), updated.systemPrompt(), updated.memorySize()),
                     updated.updatedBy());
         }
         WorldReloadedEvent reloaded = (WorldReloadedEvent) event;
@@ -84,11 +84,10 @@ public final class Views {
         return agent(agent.config(), agent.systemPrompt(), agent.memory().size());
     }
 
-    /** {@code memorySize} below 0 leaves it out when the memory is not at hand. */
     static AgentView agent(AgentConfig config, String systemPrompt, int memorySize) {
         return new AgentView(config.id().value(), config.name(), config.type(), config.active(), config.autoReply(),
                 config.provider(), config.model(), config.temperature(), config.maxTokens(), config.llmCallCount(),
-                systemPrompt, memorySize < 0 ? null : memorySize, withoutCredentials(config.extra()));
+                systemPrompt, memorySize, withoutCredentials(config.extra()));
     }
 
     private static Map<String, Object> withoutCredentials(Map<String, Object> extra) {

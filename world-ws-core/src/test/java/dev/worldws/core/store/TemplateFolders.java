@@ -16,10 +16,10 @@ import java.util.List;
 import java.util.Map;
 
 /** Writes template folders for tests, the way a deployer would: plain files, outside any store. */
-final class TemplateFolders {
+public final class TemplateFolders {
     private TemplateFolders() {}
 
-    static void write(Path dataDir, Map<TemplateName, World> templates) {
+    public static void write(Path dataDir, Map<TemplateName, World> templates) {
         templates.forEach((name, world) -> write(new StorageLayout(dataDir).templateDir(name), world));
     }
 

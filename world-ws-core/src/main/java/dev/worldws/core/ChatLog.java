@@ -1,0 +1,140 @@
+package dev.worldws.core;
+
+import dev.worldws.api.event.MessageEvent;
+import dev.worldws.api.event.SenderType;
+import dev.worldws.api.protocol.MessageView;
+import dev.worldws.api.world.Chat;
+import dev.worldws.api.world.EventLogEntry;
+import dev.worldws.api.world.World;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The conversation as a world stores it, in agent-world's format: one {@code events/{chatId}.json} entry of type
+ * {@code message} per complete message (humans' and agents'; never stream chunks) and a {@code chats/{chatId}.json}
+ * with {@code messageCount} and {@code updatedAt}, created by the chat's first message.
+ *
+ * <p>Pure functions over immutable {@link World}s; the runtime calls them on its actor.
+ */
+final class ChatLog {
+    static final String MESSAGE = "message";
+
+    private ChatLog() {}
+
+    /** {@code world} with {@code message} appended to its chat's event log and counted in the chat. */
+    static World append(World world, MessageEvent message) {
+        String chatId = message.chatId();
+        long lastSeq = 0;
+        List<EventLogEntry> events = world.events();
+        for (int i = events.size() - 1; i >= 0; i--) {
+            if (events.get(i).chatId().equals(chatId)) {
+                lastSeq = events.get(i).seq();
+                break;
+            }
+        }
+        String at = format(message.timestamp());
+        Map<String, Object> payload = new LinkedHashMap<>();
+        payload.put("content", message.content());
+        payload.put("sender", message.sender());
+        payload.put("timestamp", at);
+        payload.put("messageId", message.messageId());
+        payload.put("chatId", chatId);
+        if (message.replyToMessageId() != null) {
+            payload.put("replyToMessageId", message.replyToMessageId());
+        }
+        Map<String, Object> meta = new LinkedHashMap<>();
+        meta.put("sender", message.sender());
+        meta.put("senderType", message.senderType().name().toLowerCase(Locale.ROOT));
+        List<EventLogEntry> appended = new ArrayList<>(events.size() + 1);
+        appended.addAll(events);
+        appended.add(new EventLogEntry(message.messageId(), world.config().id(), chatId, MESSAGE, payload, meta,
+                message.timestamp(), lastSeq + 1, Map.of()));
+
+        List<Chat> chats = new ArrayList<>(world.chats().size() + 1);
+        boolean found = false;
+        for (Chat chat : world.chats()) {
+            if (chat.id().equals(chatId)) {
+                found = true;
+                chats.add(new Chat(chat.id(), chat.worldId() == null ? world.config().id() : chat.worldId(), chat.name(),
+                        chat.createdAt() == null ? message.timestamp() : chat.createdAt(), message.timestamp(),
+                        chat.messageCount() + 1, chat.extra()));
+            } else {
+                chats.add(chat);
+            }
+        }
+        if (!found) {
+            chats.add(new Chat(chatId, world.config().id(), chatId, message.timestamp(), message.timestamp(), 1,
+                    Map.of()));
+        }
+        return new World(world.config(), world.agents(), chats, appended);
+    }
+
+    /** The last {@code limit} messages of {@code chatId} in the world's event log, oldest first. */
+    static List<MessageView> recent(World world, String chatId, int limit) {
+        Deque<MessageView> last = new ArrayDeque<>(Math.min(limit, 64));
+        if (limit <= 0) {
+            return List.of();
+        }
+        for (EventLogEntry entry : world.events()) {
+            if (entry.chatId().equals(chatId) && MESSAGE.equals(entry.type())) {
+                MessageView view = view(entry);
+                if (view != null) {
+                    if (last.size() == limit) {
+                        last.removeFirst();
+                    }
+                    last.addLast(view);
+                }
+            }
+        }
+        return List.copyOf(last);
+    }
+
+    /** A message event as history shows it (the same shape as an {@code event_stream} message). */
+    static MessageView view(MessageEvent message) {
+        return new MessageView(MESSAGE, message.chatId(), message.messageId(), message.sender(),
+                message.senderType().name().toLowerCase(Locale.ROOT), message.content(), message.replyToMessageId(),
+                message.timestamp());
+    }
+
+    /** A stored entry as a message, or null if it holds no message text (a log written by another tool). */
+    private static MessageView view(EventLogEntry entry) {
+        Map<String, Object> payload = entry.payload();
+        if (!(payload.get("content") instanceof String content)) {
+            return null;
+        }
+        String sender = text(payload.get("sender"), text(entry.meta().get("sender"), "human"));
+        String senderType = text(entry.meta().get("senderType"), SenderType.of(sender).name().toLowerCase(Locale.ROOT));
+        String messageId = text(payload.get("messageId"), entry.id());
+        Instant at = entry.createdAt();
+        if (payload.get("timestamp") instanceof String stamp) {
+            try {
+                at = Instant.parse(stamp);
+            } catch (DateTimeParseException ignored) {
+                // keep createdAt: the entry's own time is as good
+            }
+        }
+        return new MessageView(MESSAGE, entry.chatId(), messageId, sender, senderType, content,
+                text(payload.get("replyToMessageId"), null), at);
+    }
+
+    private static String text(Object value, String fallback) {
+        return value instanceof String string && !string.isEmpty() ? string : fallback;
+    }
+
+    /** agent-world's timestamp format: ISO-8601 UTC with milliseconds. */
+    private static String format(Instant instant) {
+        String text = instant.truncatedTo(ChronoUnit.MILLIS).toString();
+        if (text.length() == 20) { // no fraction printed: 2026-01-01T09:00:00Z
+            return text.substring(0, 19) + ".000Z";
+        }
+        return text;
+    }
+}
