@@ -39,6 +39,9 @@ final class Connection implements ConnectionHandler {
 
     private final TokenBucket bucket;
     private int rejectedInARow;
+    /** When the last rate-limited frames arrived (engine clock millis), a ring of maxRejectedInWindow entries. */
+    private final long[] rejectionTimes;
+    private int rejectionCount;
     /** Requests of this connection, handled one after another (each may complete asynchronously). */
     final AsyncSerialQueue requests;
 
@@ -82,6 +85,7 @@ final class Connection implements ConnectionHandler {
         this.lastSeenMillis = now;
         this.lastPingMillis = now;
         this.bucket = new TokenBucket(engine.limits.ratePerSecond(), engine.limits.rateBurst(), now);
+        this.rejectionTimes = new long[engine.limits.maxRejectedInWindow()];
         this.requests = new AsyncSerialQueue(engine.executor, engine.limits.maxPendingRequests());
     }
 
@@ -116,12 +120,13 @@ final class Connection implements ConnectionHandler {
 
     /** Applies the rate limit; false (after answering or closing) if the frame must be dropped. */
     private boolean admit(String requestId) {
-        if (bucket.tryTake(engine.clock.millis())) {
+        long now = engine.clock.millis();
+        if (bucket.tryTake(now)) {
             rejectedInARow = 0;
             return true;
         }
         rejected.incrementAndGet();
-        if (++rejectedInARow >= engine.limits.maxRejectedInARow()) {
+        if (++rejectedInARow >= engine.limits.maxRejectedInARow() || windowFull(now)) {
             closeAfterFlush(CloseCodes.POLICY_VIOLATION, "rate limit exceeded repeatedly");
         } else {
             sendError(requestId, ErrorCode.RATE_LIMITED, "rate limit of " + engine.limits.ratePerSecond()
@@ -129,6 +134,22 @@ final class Connection implements ConnectionHandler {
                     Map.of());
         }
         return false;
+    }
+
+    /** Records a rejection at {@code now}; true if the window now holds maxRejectedInWindow of them. */
+    private boolean windowFull(long now) {
+        int size = rejectionTimes.length;
+        int slot = rejectionCount % size;
+        rejectionTimes[slot] = now;
+        rejectionCount++;
+        if (rejectionCount >= 2 * size) {
+            rejectionCount -= size; // same slots, no overflow however long the connection lives
+        }
+        if (rejectionCount < size) {
+            return false;
+        }
+        long oldest = rejectionTimes[rejectionCount % size];
+        return now - oldest < engine.limits.rejectionWindow().toMillis();
     }
 
     @Override

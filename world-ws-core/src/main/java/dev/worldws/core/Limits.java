@@ -1,5 +1,8 @@
 package dev.worldws.core;
 
+import java.time.Duration;
+import java.util.Objects;
+
 /**
  * The limits that keep one connection from hurting the server or anybody else.
  *
@@ -9,6 +12,11 @@ package dev.worldws.core;
  * @param rateBurst messages a connection may send in a burst (token bucket size; default 60)
  * @param maxRejectedInARow rate-limited messages in a row after which the connection is closed with
  *        {@code 1008 POLICY_VIOLATION} (default 100)
+ * @param maxRejectedInWindow rate-limited messages within {@code rejectionWindow} after which the connection is
+ *        closed with {@code 1008 POLICY_VIOLATION}, even if accepted messages came in between: a client that keeps
+ *        sending faster than the rate is abusive, not unlucky (default 100)
+ * @param rejectionWindow the sliding window, on the engine's clock, over which rejections are counted (default
+ *        10 s; so a client sending at twice the default rate is closed after about five seconds)
  * @param maxQueuedMessages outbound messages waiting for a slow client before it is closed with
  *        {@code 4409 SLOW_CONSUMER} (default 1024)
  * @param maxQueuedBytes outbound UTF-8 bytes waiting for a slow client before it is closed (default 4 MiB)
@@ -17,13 +25,18 @@ package dev.worldws.core;
  *        (default 0: unlimited)
  */
 public record Limits(int maxMessageBytes, double ratePerSecond, int rateBurst, int maxRejectedInARow,
-        int maxQueuedMessages, long maxQueuedBytes, int maxPendingRequests, int maxConnections) {
+        int maxRejectedInWindow, Duration rejectionWindow, int maxQueuedMessages, long maxQueuedBytes,
+        int maxPendingRequests, int maxConnections) {
 
     public Limits {
         require(maxMessageBytes >= 64, "maxMessageBytes must be at least 64 (was %s)", maxMessageBytes);
         require(ratePerSecond > 0, "ratePerSecond must be positive (was %s)", ratePerSecond);
         require(rateBurst >= 1, "rateBurst must be at least 1 (was %s)", rateBurst);
         require(maxRejectedInARow >= 1, "maxRejectedInARow must be at least 1 (was %s)", maxRejectedInARow);
+        require(maxRejectedInWindow >= 1, "maxRejectedInWindow must be at least 1 (was %s)", maxRejectedInWindow);
+        Objects.requireNonNull(rejectionWindow, "rejectionWindow");
+        require(!rejectionWindow.isNegative() && !rejectionWindow.isZero(), "rejectionWindow must be positive (was %s)",
+                rejectionWindow);
         require(maxQueuedMessages >= 1, "maxQueuedMessages must be at least 1 (was %s)", maxQueuedMessages);
         require(maxQueuedBytes >= 1, "maxQueuedBytes must be at least 1 (was %s)", maxQueuedBytes);
         require(maxPendingRequests >= 1, "maxPendingRequests must be at least 1 (was %s)", maxPendingRequests);
@@ -32,37 +45,43 @@ public record Limits(int maxMessageBytes, double ratePerSecond, int rateBurst, i
 
     /** The defaults described above. */
     public static Limits defaults() {
-        return new Limits(64 * 1024, 20, 60, 100, 1024, 4L * 1024 * 1024, 64, 0);
+        return new Limits(64 * 1024, 20, 60, 100, 100, Duration.ofSeconds(10), 1024, 4L * 1024 * 1024, 64, 0);
     }
 
     public Limits withMaxMessageBytes(int bytes) {
-        return new Limits(bytes, ratePerSecond, rateBurst, maxRejectedInARow, maxQueuedMessages, maxQueuedBytes,
-                maxPendingRequests, maxConnections);
+        return new Limits(bytes, ratePerSecond, rateBurst, maxRejectedInARow, maxRejectedInWindow, rejectionWindow,
+                maxQueuedMessages, maxQueuedBytes, maxPendingRequests, maxConnections);
     }
 
     public Limits withRate(double perSecond, int burst) {
-        return new Limits(maxMessageBytes, perSecond, burst, maxRejectedInARow, maxQueuedMessages, maxQueuedBytes,
-                maxPendingRequests, maxConnections);
+        return new Limits(maxMessageBytes, perSecond, burst, maxRejectedInARow, maxRejectedInWindow, rejectionWindow,
+                maxQueuedMessages, maxQueuedBytes, maxPendingRequests, maxConnections);
     }
 
     public Limits withMaxRejectedInARow(int rejected) {
-        return new Limits(maxMessageBytes, ratePerSecond, rateBurst, rejected, maxQueuedMessages, maxQueuedBytes,
-                maxPendingRequests, maxConnections);
+        return new Limits(maxMessageBytes, ratePerSecond, rateBurst, rejected, maxRejectedInWindow, rejectionWindow,
+                maxQueuedMessages, maxQueuedBytes, maxPendingRequests, maxConnections);
+    }
+
+    /** Closes a connection once {@code rejected} of its frames were rate-limited within {@code window}. */
+    public Limits withMaxRejectedInWindow(int rejected, Duration window) {
+        return new Limits(maxMessageBytes, ratePerSecond, rateBurst, maxRejectedInARow, rejected, window,
+                maxQueuedMessages, maxQueuedBytes, maxPendingRequests, maxConnections);
     }
 
     public Limits withOutboundQueue(int messages, long bytes) {
-        return new Limits(maxMessageBytes, ratePerSecond, rateBurst, maxRejectedInARow, messages, bytes,
-                maxPendingRequests, maxConnections);
+        return new Limits(maxMessageBytes, ratePerSecond, rateBurst, maxRejectedInARow, maxRejectedInWindow,
+                rejectionWindow, messages, bytes, maxPendingRequests, maxConnections);
     }
 
     public Limits withMaxPendingRequests(int pending) {
-        return new Limits(maxMessageBytes, ratePerSecond, rateBurst, maxRejectedInARow, maxQueuedMessages,
-                maxQueuedBytes, pending, maxConnections);
+        return new Limits(maxMessageBytes, ratePerSecond, rateBurst, maxRejectedInARow, maxRejectedInWindow,
+                rejectionWindow, maxQueuedMessages, maxQueuedBytes, pending, maxConnections);
     }
 
     public Limits withMaxConnections(int connections) {
-        return new Limits(maxMessageBytes, ratePerSecond, rateBurst, maxRejectedInARow, maxQueuedMessages,
-                maxQueuedBytes, maxPendingRequests, connections);
+        return new Limits(maxMessageBytes, ratePerSecond, rateBurst, maxRejectedInARow, maxRejectedInWindow,
+                rejectionWindow, maxQueuedMessages, maxQueuedBytes, maxPendingRequests, connections);
     }
 
     private static void require(boolean condition, String message, Object value) {

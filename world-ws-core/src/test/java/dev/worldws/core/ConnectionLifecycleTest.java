@@ -135,6 +135,47 @@ class ConnectionLifecycleTest {
         }
 
         @Test
+        @DisplayName("sending steadily at twice the rate is closed with 1008 once the window holds too many rejections")
+        void sustainedAbuseClosed() throws Exception {
+            WorldWsEngine engine = start(builder().limits(Limits.defaults().withRate(1, 1).withMaxRejectedInARow(1000)
+                    .withMaxRejectedInWindow(10, Duration.ofSeconds(10))));
+            WireClient client = WireClient.connect(engine, Handshake.empty());
+            List<String> outcomes = new ArrayList<>();
+            for (int second = 0; second < 10; second++) {
+                clock.advance(Duration.ofSeconds(1));
+                client.raw.send("{\"type\":\"ping\"}");
+                outcomes.add(client.next().path("type").asText());
+                client.raw.send("{\"type\":\"ping\"}");
+                if (second < 9) {
+                    outcomes.add(code(client.next()));
+                }
+            }
+            assertThat(outcomes).as("throttled, never two rejections in a row, until the tenth within 10 s")
+                    .hasSize(19).containsOnly("pong", "rate_limited");
+            assertThat(closeCode(client.raw)).isEqualTo(CloseCodes.POLICY_VIOLATION);
+            Await.until("the connection is cleaned up", () -> engine.stats().connections() == 0);
+        }
+
+        @Test
+        @DisplayName("occasional rejections spread wider than the window never close the connection")
+        void occasionalRejectionsTolerated() {
+            WorldWsEngine engine = start(builder().limits(Limits.defaults().withRate(1, 1)
+                    .withMaxRejectedInWindow(10, Duration.ofSeconds(10))));
+            WireClient client = WireClient.connect(engine, Handshake.empty());
+            int rejected = 0;
+            for (int round = 0; round < 25; round++) {
+                clock.advance(Duration.ofSeconds(2)); // one token back (the bucket holds one)
+                client.raw.send("{\"type\":\"ping\"}");
+                assertThat(client.next().path("type").asText()).isEqualTo("pong");
+                client.raw.send("{\"type\":\"ping\"}");
+                assertThat(code(client.next())).isEqualTo("rate_limited");
+                rejected++;
+            }
+            assertThat(rejected).isEqualTo(25);
+            assertThat(client.raw.isOpen()).as("5 rejections per 10 s stay under the limit of 10").isTrue();
+        }
+
+        @Test
         @DisplayName("a frame over the limit gets message_too_large; binary frames get unsupported_frame")
         void frames() {
             WorldWsEngine engine = start(builder().limits(Limits.defaults().withMaxMessageBytes(1024)));
