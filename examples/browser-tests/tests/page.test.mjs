@@ -213,7 +213,7 @@ withVisitors('after a server restart the page reconnects, says what happened and
   await repliesAfter(page, 'After the restart').first().waitFor({ timeout: 20_000 });
 });
 
-withVisitors('a signed-in user keeps world, edits and conversation across tabs and a server restart', async (visit) => {
+withVisitors('a signed-in user keeps world, edits and conversation across tabs, a server restart and a reload', async (visit) => {
   const userId = unique('reader');
   const url = `${server.url}?token=${mintToken(JWT_SECRET, userId)}&backoffMaxMs=1000`;
   const first = await visit(url);
@@ -236,9 +236,18 @@ withVisitors('a signed-in user keeps world, edits and conversation across tabs a
   await waitForOpen(first);
   await first.locator('[data-testid="notice"]', { hasText: /caught up|nothing was missed|could not recover/i }).waitFor();
   await message(first, 'human', 'Dear diary').waitFor();
+  const diaryReply = await repliesAfter(first, 'Dear diary').first().locator('[data-testid="message-content"]').textContent();
+  // The restarted server cannot replay anything, so a reloaded page shows the conversation from the world's history.
+  await first.reload();
+  await waitForOpen(first);
+  await first.locator('[data-testid="current-world"]', { hasText: worldName }).waitFor();
+  await message(first, 'human', 'Dear diary').waitFor();
+  await completeReplies(first).filter({ hasText: diaryReply }).first().waitFor();
+  assert.equal(await message(first, 'human', 'Dear diary').count(), 1, 'each past message once');
   const second = await visit(url);
   await second.locator(`[data-testid="world-item"][data-world="${worldName}"]`).click();
   await second.locator('[data-testid="current-world"]', { hasText: worldName }).waitFor();
+  await message(second, 'human', 'Dear diary').waitFor(); // a new tab of a known user: the history too
   await second.locator(`[data-testid="agent-item"][data-agent="${agentId}"] [data-testid="agent-edit-button"]`).click();
   assert.equal(await byTestId(second, 'agent-prompt-input').inputValue(), prompt, 'the edit was saved before the restart');
   await byTestId(second, 'agent-cancel-button').click();

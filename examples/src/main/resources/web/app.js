@@ -184,13 +184,19 @@ function worldSelected(message, payload) {
   } else {
     state.resuming = null;
     state.lastSeq = numberOr(payload.seq ?? message.seq, 0);
-    if (resuming && !resuming.restoring) {
-      // Keep what is on screen, but say plainly that something may be missing in between.
+    const history = Array.isArray(payload.history) ? payload.history : null;
+    if (history) {
+      // The snapshot replaces what is on screen: the chat's last messages as the server keeps them.
+      clearConversation();
+      for (const past of history) showMessage(past, message);
+      if (resuming && !resuming.restoring) showNotice('Could not recover the missed events: reloaded the world and its recent messages.');
+    } else if (resuming && !resuming.restoring) {
+      // A server without history: keep what is on screen, but say plainly that something may be missing in between.
       addBubble('system', 'system', message.timestamp).dataset.complete = 'true';
       setText(log.lastElementChild, 'Reconnected, but the events missed meanwhile could not be recovered.');
       showNotice('Could not recover the missed events: reloaded the world.');
     } else {
-      clearConversation(); // world_selected carries no history; what the page missed comes as events
+      clearConversation();
     }
   }
   setComposerEnabled(true);
