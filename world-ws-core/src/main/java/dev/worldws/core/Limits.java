@@ -16,7 +16,7 @@ import java.util.Objects;
  *        closed with {@code 1008 POLICY_VIOLATION}, even if accepted messages came in between: a client that keeps
  *        sending faster than the rate is abusive, not unlucky (default 100)
  * @param rejectionWindow the sliding window, on the engine's clock, over which rejections are counted (default
- *        10 s; so a client sending at twice the default rate is closed after about five seconds)
+ *        10 s; so a client sending at twice the default rate is closed about five seconds after its burst is used up)
  * @param maxQueuedMessages outbound messages waiting for a slow client before it is closed with
  *        {@code 4409 SLOW_CONSUMER} (default 1024)
  * @param maxQueuedBytes outbound UTF-8 bytes waiting for a slow client before it is closed (default 4 MiB)
