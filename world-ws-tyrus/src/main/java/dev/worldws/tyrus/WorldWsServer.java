@@ -211,7 +211,26 @@ public final class WorldWsServer {
                 LOG.log(System.Logger.Level.WARNING, "engine shutdown did not finish cleanly: " + e, e);
             }
         }
+        drain();
         stop();
+    }
+
+    /** Lets the close frames the engine just sent reach the clients before the listener goes away (at most 1 s). */
+    private void drain() {
+        HttpServer server;
+        synchronized (lifecycle) {
+            server = stopped ? null : http;
+        }
+        if (server == null) {
+            return;
+        }
+        try {
+            server.shutdown(1, TimeUnit.SECONDS).get(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            LOG.log(System.Logger.Level.DEBUG, () -> "graceful listener shutdown: " + e);
+        }
     }
 
     /** Stops listening at once; closes the engine too if the builder said so. Idempotent. */

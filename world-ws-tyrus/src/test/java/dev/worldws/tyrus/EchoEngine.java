@@ -125,9 +125,14 @@ class EchoEngine implements WorldWsEngine {
     @Override
     public CompletionStage<Void> shutdown(Duration grace) {
         shutdownCalled.complete(grace);
-        transports.values().forEach(t -> t.send("bye")
-                .whenComplete((sent, failure) -> t.close(1001, "server shutting down")));
-        return CompletableFuture.completedFuture(null);
+        // like the real engine: done once every goodbye is out and every connection closed
+        CompletableFuture<?>[] closes = transports.values().stream()
+                .map(t -> t.send("bye").handle((sent, failure) -> {
+                    t.close(1001, "server shutting down");
+                    return null;
+                }).toCompletableFuture())
+                .toArray(CompletableFuture[]::new);
+        return CompletableFuture.allOf(closes);
     }
 
     @Override
