@@ -113,6 +113,9 @@ class ConversationHistoryTest {
         WorldWsEngine engine = start(WorldWsEngine.builder().store(store));
         WireClient ivy = WireClient.connect(engine, TestWorlds.user("ivy"));
         ivy.select("garden", "g");
+        String refused = ivy.send("chat_send", Map.of("content", "hi", "chatId", "no spaces please"));
+        JsonNode error = ivy.nextMatching(m -> refused.equals(m.path("replyTo").asText()));
+        assertThat(error.path("payload").path("code").asText()).as("chat ids become file names").isEqualTo("invalid_name");
         String id = ivy.send("chat_send", Map.of("content", "@poet a verse please", "chatId", "verses"));
         ivy.nextMatching(m -> id.equals(m.path("replyTo").asText()));
         List<JsonNode> exchange = ivy.untilIdle();

@@ -200,8 +200,11 @@ public final class ProtocolCodec {
                 if (sender != null && (sender.isBlank() || !printableOnly(sender))) {
                     throw fields.invalid("sender", "must be a non-blank name without control characters");
                 }
-                if (chatId != null && (chatId.isBlank() || !printableOnly(chatId))) {
-                    throw fields.invalid("chatId", "must be non-blank without control characters");
+                if (chatId != null && !WorldName.isValid(chatId)) {
+                    // the chat's messages are stored in chats/{chatId}.json and events/{chatId}.json
+                    throw new ProtocolException(ErrorCode.INVALID_NAME, "payload.chatId: \"" + printable(chatId)
+                            + "\" is not a valid chat id: 1 to 64 letters, digits, '.', '_' or '-', starting with a"
+                            + " letter or digit", null, Map.of("field", "payload.chatId"));
                 }
                 yield new ChatSend(content, chatId, sender);
             }

@@ -117,6 +117,12 @@ class ProtocolCodecTest {
             assertThat(e.errorCode()).isEqualTo(ErrorCode.INVALID_NAME);
             assertThat(e.getMessage()).contains("payload.worldName");
             assertThat(e.requestId()).isEqualTo("n");
+            for (String chatId : List.of("../chats", "two words", "", "x".repeat(65))) {
+                ProtocolException chat = failure("{\"type\":\"chat_send\",\"payload\":{\"content\":\"hi\","
+                        + "\"chatId\":\"" + chatId + "\"}}");
+                assertThat(chat.errorCode()).as(chatId).isEqualTo(ErrorCode.INVALID_NAME);
+                assertThat(chat.details()).containsEntry("field", "payload.chatId");
+            }
         }
     }
 
