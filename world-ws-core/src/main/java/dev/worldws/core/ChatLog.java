@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The conversation as a world stores it, in agent-world's format: one {@code events/{chatId}.json} entry of type
@@ -95,6 +96,41 @@ final class ChatLog {
             }
         }
         return List.copyOf(last);
+    }
+
+    /** One page of a chat's messages, oldest first; {@code hasMore} if older ones exist. */
+    record Page(List<MessageView> messages, boolean hasMore) {
+    }
+
+    /**
+     * The {@code limit} messages of {@code chatId} before the message {@code before} (the latest ones if it is
+     * null), or empty if the chat has no message with that id.
+     */
+    static Optional<Page> page(World world, String chatId, String before, int limit) {
+        List<MessageView> all = new ArrayList<>();
+        for (EventLogEntry entry : world.events()) {
+            if (entry.chatId().equals(chatId) && MESSAGE.equals(entry.type())) {
+                MessageView view = view(entry);
+                if (view != null) {
+                    all.add(view);
+                }
+            }
+        }
+        int end = all.size();
+        if (before != null) {
+            end = -1;
+            for (int i = all.size() - 1; i >= 0; i--) {
+                if (before.equals(all.get(i).messageId())) {
+                    end = i;
+                    break;
+                }
+            }
+            if (end < 0) {
+                return Optional.empty();
+            }
+        }
+        int start = Math.max(0, end - limit);
+        return Optional.of(new Page(List.copyOf(all.subList(start, end)), start > 0));
     }
 
     /** A message event as history shows it (the same shape as an {@code event_stream} message). */

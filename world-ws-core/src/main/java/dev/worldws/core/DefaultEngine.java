@@ -235,6 +235,9 @@ final class DefaultEngine implements WorldWsEngine {
                     return runtime.updateAgent(connection, (AgentUpdate) message.request(), id);
                 case WORLD_RELOAD:
                     return runtime.reload(connection, id);
+                case CHAT_HISTORY:
+                    return runtime.chatHistory(connection, (dev.worldws.api.protocol.ChatHistoryRequest) message.request(),
+                            id);
                 default:
                     throw new IllegalStateException("unhandled request type " + message.messageType());
             }

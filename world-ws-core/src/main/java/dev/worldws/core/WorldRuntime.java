@@ -13,6 +13,8 @@ import dev.worldws.api.event.StreamEvent;
 import dev.worldws.api.event.WorldEvent;
 import dev.worldws.api.event.WorldReloadedEvent;
 import dev.worldws.api.protocol.AgentUpdate;
+import dev.worldws.api.protocol.ChatHistory;
+import dev.worldws.api.protocol.ChatHistoryRequest;
 import dev.worldws.api.protocol.ChatSend;
 import dev.worldws.api.protocol.ErrorCode;
 import dev.worldws.api.protocol.MessageView;
@@ -143,6 +145,11 @@ final class WorldRuntime {
         if (replying || awaitingEcho > 0 || !replies.isEmpty() || !engine.markClosed(this)) {
             return;
         }
+        // nothing more is applied once closed, so the subscription goes first, not after a long save
+        if (subscription != null) {
+            subscription.close();
+            engine.subscriptionsClosed();
+        }
         try {
             if (temporary) {
                 engine.store.delete(key);
@@ -153,10 +160,6 @@ final class WorldRuntime {
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "saving " + key + " on unload failed", e);
         } finally {
-            if (subscription != null) {
-                subscription.close();
-                engine.subscriptionsClosed();
-            }
             unloaded.complete(null);
         }
     }
@@ -304,6 +307,19 @@ final class WorldRuntime {
                             Map.of("seq", sequenced.seq())));
                 }
             });
+        });
+    }
+
+    CompletionStage<Void> chatHistory(Connection connection, ChatHistoryRequest request, String requestId) {
+        return onActor(connection, requestId, () -> {
+            String chatId = request.chatId() != null ? request.chatId() : currentChat();
+            Optional<ChatLog.Page> page = ChatLog.page(world, chatId, request.before(), request.effectiveLimit());
+            if (page.isEmpty()) {
+                connection.sendError(requestId, ErrorCode.INVALID_PAYLOAD, "payload.before: chat " + chatId
+                        + " has no message \"" + request.before() + "\"", Map.of("field", "payload.before"));
+                return;
+            }
+            connection.send(requestId, new ChatHistory(chatId, page.get().messages(), page.get().hasMore()));
         });
     }
 

@@ -156,6 +156,46 @@ class ConversationHistoryTest {
     }
 
     @Test
+    @DisplayName("chat_history pages back through a chat, oldest first, until hasMore is false")
+    void paging() {
+        WorldStore store = WorldStores.inMemory(TestWorlds.templates(), Clock.systemUTC());
+        WorldWsEngine engine = start(WorldWsEngine.builder().store(store).historyLimit(2));
+        WireClient max = WireClient.connect(engine, TestWorlds.user("max"));
+        max.select("workshop", "w");
+        for (String text : List.of("one", "two", "three")) {
+            max.chat(text);
+            max.untilIdle();
+        }
+        List<String> pagedBack = new ArrayList<>();
+        String before = null;
+        List<Boolean> hasMore = new ArrayList<>();
+        do {
+            Map<String, Object> request = before == null ? Map.of("limit", 3) : Map.of("limit", 3, "before", before);
+            String id = max.send("chat_history", request);
+            JsonNode page = max.nextMatching(m -> id.equals(m.path("replyTo").asText()));
+            assertThat(page.path("type").asText()).isEqualTo("chat_history");
+            assertThat(page.path("payload").path("chatId").asText()).isEqualTo("chat-1");
+            List<String> lines = lines(page.path("payload").path("messages"));
+            pagedBack.addAll(0, lines);
+            hasMore.add(page.path("payload").path("hasMore").asBoolean());
+            before = page.path("payload").path("messages").get(0).path("messageId").asText();
+        } while (hasMore.get(hasMore.size() - 1));
+        assertThat(hasMore).containsExactly(true, true, false);
+        assertThat(pagedBack).containsExactly("human: Hello, world\nsecond line", "smith: Hello yourself",
+                "human: one", "smith: Hello human.", "human: two", "smith: You said: two", "human: three",
+                "smith: Hello human.");
+
+        String unknown = max.send("chat_history", Map.of("before", "msg-nowhere"));
+        JsonNode error = max.nextMatching(m -> unknown.equals(m.path("replyTo").asText()));
+        assertThat(error.path("payload").path("code").asText()).isEqualTo("invalid_payload");
+        assertThat(error.path("payload").path("details").path("field").asText()).isEqualTo("payload.before");
+        String empty = max.send("chat_history", Map.of("chatId", "elsewhere"));
+        JsonNode none = max.nextMatching(m -> empty.equals(m.path("replyTo").asText())).path("payload");
+        assertThat(none.path("messages")).isEmpty();
+        assertThat(none.path("hasMore").asBoolean()).isFalse();
+    }
+
+    @Test
     @DisplayName("world_reload first writes acknowledged changes still waiting for the debounced save")
     void reloadKeepsPendingChanges() {
         ManualClock clock = ManualClock.startingAtEpochOf2026();

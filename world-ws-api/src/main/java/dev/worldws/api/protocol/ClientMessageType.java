@@ -10,7 +10,8 @@ public enum ClientMessageType {
     WORLD_RELOAD("world_reload"),
     EVENT_SUBSCRIBE("event_subscribe"),
     EVENT_UNSUBSCRIBE("event_unsubscribe"),
-    PING("ping");
+    PING("ping"),
+    CHAT_HISTORY("chat_history");
 
     private final String wireName;
 

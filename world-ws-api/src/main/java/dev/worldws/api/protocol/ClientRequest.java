@@ -6,7 +6,8 @@ package dev.worldws.api.protocol;
  * {@link ClientMessage} pairs it with that id.
  */
 public sealed interface ClientRequest
-        permits WorldSelect, ChatSend, AgentUpdate, WorldReload, EventSubscribe, EventUnsubscribe, Ping {
+        permits WorldSelect, ChatSend, AgentUpdate, WorldReload, EventSubscribe, EventUnsubscribe, Ping,
+        ChatHistoryRequest {
 
     /** The message type this payload belongs to. */
     ClientMessageType messageType();

@@ -15,7 +15,8 @@ public enum ServerMessageType {
     WORLD_RELOADED("world_reloaded"),
     STATUS("status"),
     ERROR("error"),
-    PONG("pong");
+    PONG("pong"),
+    CHAT_HISTORY("chat_history");
 
     private final String wireName;
 

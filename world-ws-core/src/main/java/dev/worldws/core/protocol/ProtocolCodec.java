@@ -20,6 +20,7 @@ import dev.worldws.api.TemplateName;
 import dev.worldws.api.WorldName;
 import dev.worldws.api.protocol.AgentPatch;
 import dev.worldws.api.protocol.AgentUpdate;
+import dev.worldws.api.protocol.ChatHistoryRequest;
 import dev.worldws.api.protocol.ChatSend;
 import dev.worldws.api.protocol.ClientMessage;
 import dev.worldws.api.protocol.ClientMessageType;
@@ -215,6 +216,22 @@ public final class ProtocolCodec {
                     fields.optionalStringSet("agentFilter", null), fields.optionalString("chatId", MAX_CHAT_ID_LENGTH));
             case EVENT_UNSUBSCRIBE -> new EventUnsubscribe(fields.eventTypes("eventTypes"));
             case PING -> new Ping();
+            case CHAT_HISTORY -> {
+                String chatId = fields.optionalString("chatId", MAX_CHAT_ID_LENGTH);
+                if (chatId != null && !WorldName.isValid(chatId)) {
+                    throw new ProtocolException(ErrorCode.INVALID_NAME, "payload.chatId: \"" + printable(chatId)
+                            + "\" is not a valid chat id", null, Map.of("field", "payload.chatId"));
+                }
+                String before = fields.optionalString("before", MAX_CHAT_ID_LENGTH);
+                if (before != null && (before.isBlank() || !printableOnly(before))) {
+                    throw fields.invalid("before", "must be a message id");
+                }
+                Integer limit = fields.optionalInt("limit");
+                if (limit != null && (limit < 1 || limit > ChatHistoryRequest.MAX_LIMIT)) {
+                    throw fields.invalid("limit", "must be 1 to " + ChatHistoryRequest.MAX_LIMIT);
+                }
+                yield new ChatHistoryRequest(chatId, before, limit);
+            }
         };
     }
 

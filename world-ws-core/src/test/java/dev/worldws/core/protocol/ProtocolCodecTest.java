@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.worldws.api.protocol.AgentUpdate;
+import dev.worldws.api.protocol.ChatHistoryRequest;
 import dev.worldws.api.protocol.ChatSend;
 import dev.worldws.api.protocol.ClientMessage;
 import dev.worldws.api.protocol.ErrorCode;
@@ -72,6 +73,14 @@ class ProtocolCodecTest {
             assertThat(subscribe.eventTypes()).containsExactlyInAnyOrder("message", "stream");
             assertThat(subscribe.agentFilter()).isEqualTo(Set.of("poet"));
             assertThat(codec.decode("{\"type\":\"ping\"}").request()).isEqualTo(new Ping());
+            assertThat(codec.decode("{\"type\":\"chat_history\",\"payload\":{\"chatId\":\"c1\",\"before\":\"msg-1\","
+                    + "\"limit\":20}}").request()).isEqualTo(new ChatHistoryRequest("c1", "msg-1", 20));
+            assertThat(((ChatHistoryRequest) codec.decode("{\"type\":\"chat_history\"}").request()).effectiveLimit())
+                    .isEqualTo(ChatHistoryRequest.DEFAULT_LIMIT);
+            for (String limit : List.of("0", "201", "\"ten\"")) {
+                assertThat(failure("{\"type\":\"chat_history\",\"payload\":{\"limit\":" + limit + "}}").details())
+                        .containsEntry("field", "payload.limit");
+            }
         }
 
         @ParameterizedTest
