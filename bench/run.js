@@ -291,7 +291,19 @@ async function runScenarios(s, adapter, template) {
     connections: P.idle, concurrency: 100, holdSeconds: 2, maxSeconds: 180,
     whileOpen: async (open) => {
       const during = await probe(s);
+      let topClasses;
+      if (s.java) {
+        // what the heap holds per connection: the largest classes while every connection is open
+        try {
+          const histo = (await exec('jcmd', [String(s.pid), 'GC.class_histogram'], { timeout: 60_000, maxBuffer: 64 * 2 ** 20 })).stdout;
+          topClasses = histo.split('\n').filter((l) => /^\s*\d+:/.test(l)).slice(0, 20).map((l) => {
+            const [, instances, bytes, name] = l.trim().split(/\s+/);
+            return { name, instances: Number(instances), bytesPerConnection: Math.round(Number(bytes) / open) };
+          });
+        } catch (e) { topClasses = [{ error: e.message.slice(0, 200) }]; }
+      }
       return {
+        topClasses,
         open, before, during,
         rssPerConnectionKiB: round((during.rssKiB - before.rssKiB) / open),
         heapPerConnectionKiB: round((during.heapAfterGcKiB - before.heapAfterGcKiB) / open),

@@ -110,6 +110,8 @@ class WorldHub {
   async removeUser(user) {
     if (user.conns.size > 0 || this.users.get(user.id) !== user) return;
     this.users.delete(user.id);
+    // a clone or a write still running would recreate files in the folder removed below
+    await Promise.allSettled([...user.worlds.values()].map((w) => w.loading));
     await Promise.all([...user.worlds.values()].map((w) => w.writes));
     await fsp.rm(path.join(this.opts.dataDir, 'users', user.id), { recursive: true, force: true });
     this.stats.usersRemoved++;
@@ -162,6 +164,7 @@ class WorldHub {
     if (!world) {
       const tpl = await this.template(templateName);
       if (!tpl) return this.error(conn, id, 'template_not_found', `no template ${templateName}`);
+      if (this.users.get(user.id) !== user) return undefined; // the user left (and was removed) meanwhile
       world = user.worlds.get(worldName); // another connection of this user may have won the race
       if (!world) {
         const dir = path.join(this.opts.dataDir, 'users', user.id, 'worlds', worldName);
