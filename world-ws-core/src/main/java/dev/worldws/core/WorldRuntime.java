@@ -129,6 +129,8 @@ final class WorldRuntime {
                         world = engine.store.load(key);
                     }
                 }
+                // what the bus sequenced before this runtime subscribed was applied (and saved) by an earlier one
+                appliedMessageSeq = engine.bus.position(key).seq();
                 subscription = engine.bus.subscribe(key, event -> true, this::onBusEvent);
                 engine.subscriptionsOpened();
                 loaded.complete(null);

@@ -156,6 +156,25 @@ class ConversationHistoryTest {
     }
 
     @Test
+    @DisplayName("coming back while the bus still holds the events: each message once, in order")
+    void reselectWithinReplayWindow() {
+        WorldStore store = WorldStores.inMemory(TestWorlds.templates(), Clock.systemUTC());
+        WorldWsEngine engine = start(WorldWsEngine.builder().store(store).historyLimit(3));
+        WireClient first = WireClient.connect(engine, TestWorlds.user("nora"));
+        first.select("workshop", "w");
+        for (String text : List.of("one", "two", "three")) {
+            first.chat(text);
+            first.untilIdle();
+        }
+        first.close();
+        Await.until("the world is unloaded", () -> engine.stats().worldsLoaded() == 0);
+
+        WireClient back = WireClient.connect(engine, TestWorlds.user("nora"));
+        assertThat(lines(back.select("workshop", "w").path("payload").path("history")))
+                .containsExactly("smith: You said: two", "human: three", "smith: Hello human.");
+    }
+
+    @Test
     @DisplayName("chat_history pages back through a chat, oldest first, until hasMore is false")
     void paging() {
         WorldStore store = WorldStores.inMemory(TestWorlds.templates(), Clock.systemUTC());
