@@ -33,12 +33,11 @@ final class ChatLog {
     /** {@code world} with {@code message} appended to its chat's event log and counted in the chat. */
     static World append(World world, MessageEvent message) {
         String chatId = message.chatId();
-        long lastSeq = 0;
+        long lastSeq = 0; // the highest, not the last: a log written by another tool need not be in order
         List<EventLogEntry> events = world.events();
-        for (int i = events.size() - 1; i >= 0; i--) {
-            if (events.get(i).chatId().equals(chatId)) {
-                lastSeq = events.get(i).seq();
-                break;
+        for (EventLogEntry entry : events) {
+            if (entry.chatId().equals(chatId)) {
+                lastSeq = Math.max(lastSeq, entry.seq());
             }
         }
         String at = format(message.timestamp());

@@ -1,0 +1,67 @@
+package dev.worldws.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.worldws.api.WorldKey;
+import dev.worldws.api.event.MessageEvent;
+import dev.worldws.api.event.SenderType;
+import dev.worldws.api.protocol.MessageView;
+import dev.worldws.api.world.EventLogEntry;
+import dev.worldws.api.world.World;
+import dev.worldws.testkit.SampleWorlds;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+@DisplayName("the chat log in a world")
+class ChatLogTest {
+    private static final WorldKey KEY = WorldKey.of("ann", "w");
+    private static final Instant AT = Instant.parse("2026-03-01T10:00:00Z");
+
+    private static MessageEvent message(String chatId, String id, String sender, SenderType type, String content) {
+        return new MessageEvent(KEY, chatId, 7, AT, id, sender, type, content, null, "node");
+    }
+
+    @Test
+    @DisplayName("a message continues its chat's highest seq and counts in its chat; a new chat is created")
+    void append() {
+        World sample = SampleWorlds.world("w", "W", "smith"); // chat-1 holds seq 1 and 2
+        List<EventLogEntry> shuffled = new ArrayList<>(sample.events());
+        shuffled.add(0, shuffled.remove(1)); // written out of order by another tool
+        World world = ChatLog.append(sample.withEvents(shuffled), message("chat-1", "m1", "ann", SenderType.HUMAN, "hi"));
+        world = ChatLog.append(world, message("side", "m2", "smith", SenderType.AGENT, "aside"));
+
+        EventLogEntry logged = world.events().stream().filter(e -> e.id().equals("m1")).findFirst().orElseThrow();
+        assertThat(logged.seq()).isEqualTo(3);
+        assertThat(logged.type()).isEqualTo("message");
+        assertThat(logged.payload()).containsEntry("content", "hi").containsEntry("sender", "ann")
+                .containsEntry("timestamp", "2026-03-01T10:00:00.000Z").containsEntry("messageId", "m1");
+        assertThat(logged.meta()).containsEntry("senderType", "human");
+        assertThat(world.chats()).extracting(c -> c.id() + " " + c.messageCount() + " " + c.updatedAt())
+                .containsExactly("chat-1 3 2026-03-01T10:00:00Z", "side 1 2026-03-01T10:00:00Z");
+        assertThat(world.chats().get(0).extra()).as("unknown chat fields kept").containsEntry("pinned", true);
+        assertThat(world.events().stream().filter(e -> e.chatId().equals("side")))
+                .extracting(EventLogEntry::seq).containsExactly(1L);
+    }
+
+    @Test
+    @DisplayName("recent lists a chat's last messages oldest first and skips entries without text")
+    void recent() {
+        World world = SampleWorlds.world("w", "W", "smith").withEvents(List.of());
+        world = world.withEvents(List.of(new EventLogEntry("t1", "w", "chat-1", "message", Map.of("tool", "x"),
+                Map.of(), AT, 1, Map.of())));
+        for (int i = 1; i <= 4; i++) {
+            world = ChatLog.append(world, message("chat-1", "m" + i, "ann", SenderType.HUMAN, "text " + i));
+        }
+        world = ChatLog.append(world, message("other", "o1", "ann", SenderType.HUMAN, "elsewhere"));
+        assertThat(ChatLog.recent(world, "chat-1", 3)).extracting(MessageView::content)
+                .containsExactly("text 2", "text 3", "text 4");
+        assertThat(ChatLog.recent(world, "chat-1", 0)).isEmpty();
+        assertThat(ChatLog.page(world, "chat-1", "m2", 5).orElseThrow().messages()).extracting(MessageView::messageId)
+                .containsExactly("m1");
+        assertThat(ChatLog.page(world, "chat-1", "nope", 5)).isEmpty();
+    }
+}
