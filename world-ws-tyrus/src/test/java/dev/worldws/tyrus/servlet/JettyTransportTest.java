@@ -60,7 +60,7 @@ class JettyTransportTest extends TransportContract {
 
     @Override
     protected void stopServer() throws Exception {
+        engine.close(); // at once; the listener's graceful shutdown would wait out its grace period
         jetty.stop();
-        engine.close();
     }
 }
