@@ -48,7 +48,7 @@ class MainProcessTest {
             assertThat(dataDir.resolve("worlds")).isDirectory();
 
             RecordingClient client = Wire.connect(URI.create("ws://127.0.0.1:" + listening.group(2) + "/ws"));
-            client.next();
+            String clientId = client.next().path("payload").path("clientId").asText();
             client.replyTo(client.request("world_select", Wire.payload("templateName", "coffee-shop", "worldName", "w")));
 
             process.destroy(); // SIGTERM
@@ -58,8 +58,9 @@ class MainProcessTest {
             assertThat(process.waitFor(20, TimeUnit.SECONDS)).as("process exited").isTrue();
             assertThat(process.exitValue()).isZero();
             List<String> log = Files.readAllLines(dir.resolve("stderr.txt"));
-            assertThat(log).anyMatch(line -> line.contains("connection opened:"));
-            assertThat(log).anyMatch(line -> line.contains("connection closed:"));
+            assertThat(log).as("log lines name the client id the client was given")
+                    .anyMatch(line -> line.contains("connection opened: " + clientId))
+                    .anyMatch(line -> line.contains("connection closed: " + clientId));
             assertThat(log).noneMatch(line -> line.startsWith("\tat ")).as("no stack traces");
         } finally {
             process.destroyForcibly();

@@ -43,6 +43,7 @@ final class SessionTransport implements Transport {
     private boolean sending; // guarded by lock
     private final AtomicLong queuedBytes = new AtomicLong();
     private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile String clientId;
 
     SessionTransport(Session session) {
         this.session = session;
@@ -51,6 +52,28 @@ final class SessionTransport implements Transport {
     @Override
     public String id() {
         return id;
+    }
+
+    /**
+     * The engine's client id for this connection, read from its {@code connected} message, so that log lines
+     * carry the id clients see; this transport's own id until then.
+     */
+    String clientId() {
+        String known = clientId;
+        return known == null ? id : known;
+    }
+
+    private void noteClientId(String text) {
+        if (clientId == null && text.startsWith("{\"type\":\"connected\"")) {
+            int key = text.indexOf("\"clientId\":\"");
+            if (key >= 0) {
+                int start = key + 12;
+                int end = text.indexOf('"', start);
+                if (end > start && end - start <= 64) {
+                    clientId = text.substring(start, end);
+                }
+            }
+        }
     }
 
     /** UTF-8 bytes accepted by {@link #send} whose write has not completed yet. */
@@ -69,6 +92,7 @@ final class SessionTransport implements Transport {
             result.completeExceptionally(new IOException("connection " + id + " is closed"));
             return result;
         }
+        noteClientId(text);
         PendingSend pending = new PendingSend(text, utf8Length(text), result);
         queuedBytes.addAndGet(pending.bytes);
         synchronized (lock) {

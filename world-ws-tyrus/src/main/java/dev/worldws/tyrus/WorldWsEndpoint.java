@@ -61,16 +61,17 @@ public final class WorldWsEndpoint extends Endpoint {
         session.setMaxBinaryMessageBufferSize(hard);
         session.setMaxIdleTimeout(0); // the engine's heartbeat detects dead peers; a container ping resets idle timers
         SessionTransport sessionTransport = new SessionTransport(session);
-        String who = sessionTransport.id() + " (user " + principal.userId() + (principal.anonymous() ? ", anonymous" : "")
+        String user = " (user " + principal.userId() + (principal.anonymous() ? ", anonymous" : "")
                 + ", from " + remote + ")";
         ConnectionHandler opened;
         try {
             opened = engine.open(sessionTransport, principal);
         } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "could not open connection " + who + ": " + e, e);
+            LOG.log(System.Logger.Level.WARNING, "could not open connection " + sessionTransport.id() + user + ": " + e, e);
             sessionTransport.close(CloseCodes.TRY_AGAIN_LATER, "server cannot accept connections now");
             return;
         }
+        String who = sessionTransport.clientId() + user;
         session.getUserProperties().put(CONNECTION_KEY, new Connection(sessionTransport, opened, who));
         LOG.log(System.Logger.Level.INFO, () -> "connection opened: " + who);
         int soft = engine.maxMessageBytes();
