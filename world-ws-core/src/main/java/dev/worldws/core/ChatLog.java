@@ -78,23 +78,25 @@ final class ChatLog {
     }
 
     /** The last {@code limit} messages of {@code chatId} in the world's event log, oldest first. */
-    static List<MessageView> recent(World world, String chatId, int limit) {
+    static Page recent(World world, String chatId, int limit) {
         Deque<MessageView> last = new ArrayDeque<>(Math.min(limit, 64));
-        if (limit <= 0) {
-            return List.of();
-        }
+        boolean dropped = false;
         for (EventLogEntry entry : world.events()) {
             if (entry.chatId().equals(chatId) && MESSAGE.equals(entry.type())) {
                 MessageView view = view(entry);
                 if (view != null) {
                     if (last.size() == limit) {
+                        dropped = true;
+                        if (limit == 0) {
+                            break;
+                        }
                         last.removeFirst();
                     }
                     last.addLast(view);
                 }
             }
         }
-        return List.copyOf(last);
+        return new Page(List.copyOf(last), dropped);
     }
 
     /** One page of a chat's messages, oldest first; {@code hasMore} if older ones exist. */

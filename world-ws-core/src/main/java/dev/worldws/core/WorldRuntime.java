@@ -206,11 +206,11 @@ final class WorldRuntime {
                 String templateName = world.config().metadata() != null
                         ? world.config().metadata().originalTemplate().value() : select.templateName().value();
                 String historyChat = currentChat();
-                List<MessageView> history = Boolean.TRUE.equals(recovered) ? null
-                        : history(historyChat, position);
+                ChatLog.Page history = Boolean.TRUE.equals(recovered) ? null : history(historyChat, position);
                 connection.send(requestId, new WorldSelected(key.worldName().value(), templateName,
                         Views.world(world.config()), Views.agents(world), justCreated, recovered, position.seq(),
-                        position.epoch(), history == null ? null : historyChat, history));
+                        position.epoch(), history == null ? null : historyChat,
+                        history == null ? null : history.messages(), history == null ? null : history.hasMore()));
                 if (Boolean.TRUE.equals(recovered)) {
                     sentUpTo = select.resumeFrom();
                     for (WorldEvent event : missed) {
@@ -580,15 +580,13 @@ final class WorldRuntime {
      * sequenced but this actor has not applied yet (they are in the snapshot's seq range, so no live delivery will
      * bring them to the connection being attached).
      */
-    private List<MessageView> history(String chatId, StreamPosition position) {
+    private ChatLog.Page history(String chatId, StreamPosition position) {
         int limit = engine.historyLimit;
-        if (limit == 0) {
-            return List.of();
+        ChatLog.Page recent = ChatLog.recent(world, chatId, limit);
+        if (limit == 0 || appliedMessageSeq >= position.seq()) {
+            return recent;
         }
-        List<MessageView> logged = ChatLog.recent(world, chatId, limit);
-        if (appliedMessageSeq >= position.seq()) {
-            return logged;
-        }
+        List<MessageView> logged = recent.messages();
         List<WorldEvent> pending = engine.bus.eventsSince(key, new StreamPosition(appliedMessageSeq, position.epoch()))
                 .orElse(List.of());
         List<MessageView> combined = new ArrayList<>(logged);
@@ -600,8 +598,10 @@ final class WorldRuntime {
                 combined.add(ChatLog.view(message));
             }
         }
-        return combined.size() <= limit ? combined : List.copyOf(combined.subList(combined.size() - limit,
-                combined.size()));
+        if (combined.size() <= limit) {
+            return new ChatLog.Page(combined, recent.hasMore());
+        }
+        return new ChatLog.Page(List.copyOf(combined.subList(combined.size() - limit, combined.size())), true);
     }
 
     // ---- persistence ----

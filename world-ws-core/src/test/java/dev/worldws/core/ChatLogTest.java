@@ -57,9 +57,11 @@ class ChatLogTest {
             world = ChatLog.append(world, message("chat-1", "m" + i, "ann", SenderType.HUMAN, "text " + i));
         }
         world = ChatLog.append(world, message("other", "o1", "ann", SenderType.HUMAN, "elsewhere"));
-        assertThat(ChatLog.recent(world, "chat-1", 3)).extracting(MessageView::content)
-                .containsExactly("text 2", "text 3", "text 4");
-        assertThat(ChatLog.recent(world, "chat-1", 0)).isEmpty();
+        ChatLog.Page recent = ChatLog.recent(world, "chat-1", 3);
+        assertThat(recent.messages()).extracting(MessageView::content).containsExactly("text 2", "text 3", "text 4");
+        assertThat(recent.hasMore()).isTrue();
+        assertThat(ChatLog.recent(world, "chat-1", 4).hasMore()).isFalse();
+        assertThat(ChatLog.recent(world, "chat-1", 0).messages()).isEmpty();
         assertThat(ChatLog.page(world, "chat-1", "m2", 5).orElseThrow().messages()).extracting(MessageView::messageId)
                 .containsExactly("m1");
         assertThat(ChatLog.page(world, "chat-1", "nope", 5)).isEmpty();

@@ -65,6 +65,7 @@ class ConversationHistoryTest {
         assertThat(fresh.path("historyChatId").asText()).isEqualTo("chat-1");
         assertThat(lines(fresh.path("history"))).as("the template's own log")
                 .containsExactly("human: Hello, world\nsecond line", "smith: Hello yourself");
+        assertThat(fresh.path("historyHasMore").asBoolean()).isFalse();
         String accepted = hugo.chat("hello smith").path("payload").path("data").path("messageId").asText();
         hugo.untilIdle();
         first.shutdown(Duration.ZERO).toCompletableFuture().get(10, TimeUnit.SECONDS);
@@ -147,12 +148,14 @@ class ConversationHistoryTest {
         JsonNode selected = other.select("workshop", "w").path("payload");
         assertThat(lines(selected.path("history")))
                 .containsExactly("smith: Hello human.", "human: two", "smith: You said: two");
+        assertThat(selected.path("historyHasMore").asBoolean()).isTrue();
 
         String id = other.send("world_select", Map.of("templateName", "workshop", "worldName", "w",
                 "resumeFrom", selected.path("seq").asLong(), "epoch", selected.path("epoch").asText()));
         JsonNode resumed = other.nextMatching(m -> id.equals(m.path("replyTo").asText())).path("payload");
         assertThat(resumed.path("recovered").asBoolean()).isTrue();
         assertThat(resumed.has("history")).as("the client keeps its conversation").isFalse();
+        assertThat(resumed.has("historyHasMore")).isFalse();
     }
 
     @Test

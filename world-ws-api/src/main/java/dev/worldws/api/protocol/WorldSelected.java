@@ -22,9 +22,12 @@ import java.util.List;
  * @param history the last messages of that chat up to {@code seq}, oldest first (at most the engine's history
  *        limit, default 50); {@code null} when {@code recovered} is {@code true}, because the client keeps its
  *        conversation and receives the missed events instead
+ * @param historyHasMore whether the chat holds messages older than {@code history} (ask for them with
+ *        {@code chat_history}); {@code null} when there is no history
  */
 public record WorldSelected(String worldName, String templateName, WorldView world, List<AgentView> agents,
-        boolean created, Boolean recovered, long seq, String epoch, String historyChatId, List<MessageView> history)
+        boolean created, Boolean recovered, long seq, String epoch, String historyChatId, List<MessageView> history,
+        Boolean historyHasMore)
         implements ServerPayload {
     public WorldSelected {
         agents = List.copyOf(agents);
