@@ -256,6 +256,34 @@ withVisitors('a signed-in user keeps world, edits and conversation across tabs, 
   await repliesAfter(first, 'Back after the restart').first().waitFor();
 });
 
+withVisitors('a long conversation comes back in pages: the latest messages with the world, earlier ones on request', async (visit) => {
+  const first = await visit();
+  const worldName = unique('long');
+  const template = await openWorld(first, worldName);
+  for (let i = 1; i <= 14; i++) {
+    await say(first, `note ${i}`);
+    await repliesAfter(first, `note ${i}`).nth(2).waitFor();
+  }
+  const messageIds = (page) => page.locator('[data-testid="message"]')
+    .evaluateAll((items) => items.map((item) => item.dataset.messageId).sort());
+  await eventually(async () => (await first.locator('[data-testid="message"][data-complete="true"]:not(.pending)').count())
+    === await first.locator('[data-testid="message"]').count(), 'every message on screen is complete');
+  const everything = await messageIds(first);
+  assert.ok(everything.length > 50, `more messages than one page of history (${everything.length})`);
+
+  // A new tab opens the world afresh (nothing to resume): the server sends the chat's last 50 messages.
+  const second = await visit(undefined, { resumeToken: await resumeTokenOf(first) });
+  await openWorld(second, worldName, template);
+  await eventually(async () => await second.locator('[data-testid="message"]').count() === 50, 'the latest 50 messages');
+  const noteOne = second.locator('[data-kind="human"] [data-testid="message-content"]').filter({ hasText: /^note 1$/ });
+  assert.equal(await noteOne.count(), 0, 'the oldest are not there yet');
+  await byTestId(second, 'earlier-button').click();
+  await noteOne.waitFor();
+  await byTestId(second, 'earlier-button').waitFor({ state: 'detached' });
+  assert.deepEqual(await messageIds(second), everything, 'every message once, none twice');
+  assert.equal(await second.locator('[data-testid="message"] [data-testid="message-content"]').first().textContent(), 'note 1');
+});
+
 withVisitors('a message the server refuses is explained in plain words and marked as not sent', async (visit) => {
   const page = await visit();
   await openWorld(page, unique('limits'));

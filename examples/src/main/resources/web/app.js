@@ -20,6 +20,7 @@ const state = {
   epoch: null,
   resuming: null,       // {from} while a resume is in flight; then {from, missed} while catching up
   requests: new Map(),  // request id -> what it was, so an error can say what failed
+  historyChatId: null,  // the chat whose history world_selected brought; chat_history pages back through it
 };
 
 const ERRORS = {
@@ -118,6 +119,7 @@ function handle(message) {
     case 'agent_updated': return upsertAgent(payload.agent ?? {}, payload.agentName);
     case 'world_reloaded': return reloaded(payload);
     case 'status': return status(payload);
+    case 'chat_history': return earlierMessages(payload);
     default: return undefined; // pong and anything newer than this page
   }
 }
@@ -189,6 +191,8 @@ function worldSelected(message, payload) {
       // The snapshot replaces what is on screen: the chat's last messages as the server keeps them.
       clearConversation();
       for (const past of history) showMessage(past, message);
+      state.historyChatId = payload.historyChatId ?? null;
+      offerEarlier(payload.historyHasMore === true);
       if (resuming && !resuming.restoring) showNotice('Could not recover the missed events: reloaded the world and its recent messages.');
     } else if (resuming && !resuming.restoring) {
       // A server without history: keep what is on screen, but say plainly that something may be missing in between.
@@ -355,6 +359,51 @@ function setText(bubble, text) {
 function scrollDown() {
   const last = log.lastElementChild;
   if (last?.dataset.stick || log.scrollHeight - log.scrollTop - log.clientHeight < 160) log.scrollTop = log.scrollHeight;
+}
+
+/** Shows (or removes) the button at the top of the conversation that asks the server for older messages. */
+function offerEarlier(more) {
+  const existing = log.querySelector('.earlier');
+  if (!more) {
+    existing?.remove();
+    return;
+  }
+  if (existing) return;
+  const li = document.createElement('li');
+  li.className = 'earlier';
+  const button = document.createElement('button');
+  button.type = 'button';
+  button.className = 'link';
+  button.dataset.testid = 'earlier-button';
+  button.textContent = 'Show earlier messages';
+  button.addEventListener('click', () => {
+    const first = log.querySelector('[data-testid="message"][data-message-id]');
+    const payload = { limit: 50 };
+    if (state.historyChatId) payload.chatId = state.historyChatId;
+    if (first) payload.before = first.dataset.messageId;
+    if (request('chat_history', payload, 'load earlier messages') !== null) button.disabled = true;
+  });
+  li.append(button);
+  log.prepend(li);
+}
+
+/** chat_history: older messages go above the ones on screen, and the view stays where the reader is. */
+function earlierMessages(payload) {
+  const button = log.querySelector('.earlier button');
+  if (button) button.disabled = false;
+  const anchor = log.querySelector('[data-testid="message"]');
+  const fromBottom = log.scrollHeight - log.scrollTop;
+  for (const past of payload.messages ?? []) {
+    if (past.messageId && bubbles.has(past.messageId)) continue;
+    const bubble = addBubble(senderKind(past), past.sender, past.createdAt);
+    bubble.dataset.complete = 'true';
+    remember(bubble, past.messageId);
+    setText(bubble, String(past.content ?? ''));
+    delete bubble.dataset.stick;
+    log.insertBefore(bubble, anchor);
+  }
+  log.scrollTop = log.scrollHeight - fromBottom;
+  offerEarlier(payload.hasMore === true);
 }
 
 function clearConversation() {
