@@ -132,6 +132,59 @@ final class DefaultEngine implements WorldWsEngine {
         this.tokens = new ResumeTokens(secret);
         long period = heartbeat.checkPeriod().toMillis();
         this.heartbeatTask = scheduler.scheduleAtFixedRate(this::checkHeartbeats, period, period, TimeUnit.MILLISECONDS);
+        if (builder.reclaimAnonymousUsers) {
+            adoptLeftAnonymousUsers();
+        }
+    }
+
+    /** Whether {@code user} has the form of the ids this engine generates for anonymous users. */
+    static boolean isAnonymousId(UserId user) {
+        return ANONYMOUS_ID.matcher(user.value()).matches();
+    }
+
+    private static final java.util.regex.Pattern ANONYMOUS_ID =
+            java.util.regex.Pattern.compile("anon-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+
+    /**
+     * Anonymous users whose spaces an earlier run left in the store (its server stopped or died) are treated as if
+     * their last connection had just closed: a resume token within the grace period gets them back, otherwise their
+     * worlds are deleted after it. Without this their folders would stay forever.
+     */
+    private void adoptLeftAnonymousUsers() {
+        List<UserId> users;
+        try {
+            users = store.listUsers();
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "cannot list the store's users; anonymous users of an earlier run are kept", e);
+            return;
+        }
+        int adopted = 0;
+        synchronized (sessionsLock) {
+            for (UserId user : users) {
+                if (isAnonymousId(user) && !sessions.containsKey(user)) {
+                    UserSession session = new UserSession(true);
+                    sessions.put(user, session);
+                    scheduleDeletion(user, session);
+                    adopted++;
+                }
+            }
+        }
+        if (adopted > 0) {
+            LOG.log(Level.INFO, "{0} anonymous users of an earlier run: resumable for {1}, then deleted", adopted,
+                    anonymousGrace);
+        }
+    }
+
+    /** Deletes an anonymous user's worlds after the grace period unless it reconnects; caller holds sessionsLock. */
+    private void scheduleDeletion(UserId user, UserSession session) {
+        if (anonymousGrace.isZero()) {
+            session.deleting = true;
+            executor.execute(() -> deleteAnonymous(user, session));
+        } else if (!stopping) {
+            // while stopping, the next start adopts the user instead (its resume token stays good)
+            session.deletion = scheduler.schedule(() -> executor.execute(() -> deleteAnonymous(user, session)),
+                    anonymousGrace.toMillis(), TimeUnit.MILLISECONDS);
+        }
     }
 
     // ---- handshake and open ----
@@ -144,7 +197,7 @@ final class DefaultEngine implements WorldWsEngine {
         }
         Optional<UserId> restored = handshake.queryParameter("resumeToken")
                 .flatMap(token -> tokens.verify(token, clock.instant()))
-                .filter(user -> user.value().startsWith("anon-"))
+                .filter(DefaultEngine::isAnonymousId)
                 .filter(this::resumable);
         return new Principal(restored.orElseGet(() -> UserId.of("anon-" + UUID.randomUUID())), true);
     }
@@ -398,13 +451,7 @@ final class DefaultEngine implements WorldWsEngine {
                 sessions.remove(user);
                 return;
             }
-            if (anonymousGrace.isZero()) {
-                session.deleting = true;
-                executor.execute(() -> deleteAnonymous(user, session));
-            } else {
-                session.deletion = scheduler.schedule(() -> executor.execute(() -> deleteAnonymous(user, session)),
-                        anonymousGrace.toMillis(), TimeUnit.MILLISECONDS);
-            }
+            scheduleDeletion(user, session);
         }
     }
 
@@ -551,6 +598,7 @@ final class DefaultEngine implements WorldWsEngine {
             }
             CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).whenComplete((ignored, failure) -> {
                 heartbeatTask.cancel(false);
+                cancelDeletions();
                 if (ownsBus) {
                     bus.close();
                 }
@@ -569,6 +617,18 @@ final class DefaultEngine implements WorldWsEngine {
             scheduler.schedule(() -> executor.execute(closeAll), grace.toMillis(), TimeUnit.MILLISECONDS);
         }
         return stopped;
+    }
+
+    /** A stopped engine deletes nobody: the next start adopts its anonymous users, whose tokens stay good. */
+    private void cancelDeletions() {
+        synchronized (sessionsLock) {
+            for (UserSession session : sessions.values()) {
+                if (session.deletion != null) {
+                    session.deletion.cancel(false);
+                    session.deletion = null;
+                }
+            }
+        }
     }
 
     @Override

@@ -47,6 +47,7 @@ public final class WorldWsEngineBuilder {
     Duration replyTimeout = Duration.ofMinutes(2);
     int historyLimit = 50;
     byte[] resumeTokenSecret;
+    boolean reclaimAnonymousUsers = true;
     String nodeId = "node-" + UUID.randomUUID().toString().substring(0, 8);
 
     WorldWsEngineBuilder() {
@@ -163,7 +164,8 @@ public final class WorldWsEngineBuilder {
 
     /**
      * The HMAC-SHA256 key that signs anonymous resume tokens, at least 32 bytes; give every server of a cluster the
-     * same one. Default: random per engine (tokens then only work on this engine).
+     * same one, and keep it across restarts so that anonymous users can resume after one. Default: random per engine
+     * (tokens then only work on this engine, and no anonymous user can resume after a restart).
      */
     public WorldWsEngineBuilder resumeTokenSecret(byte[] secret) {
         Objects.requireNonNull(secret, "resumeTokenSecret");
@@ -171,6 +173,18 @@ public final class WorldWsEngineBuilder {
             throw new IllegalArgumentException("resumeTokenSecret must have at least 32 bytes (has " + secret.length + ")");
         }
         this.resumeTokenSecret = secret.clone();
+        return this;
+    }
+
+    /**
+     * Whether the engine, when it starts, takes over the anonymous users it finds in the store (left there by an
+     * earlier run that stopped or died): each is treated as if its last connection had just closed, so its resume
+     * token (signed with the same {@link #resumeTokenSecret}) gets it back within the {@link #anonymousGracePeriod}
+     * and otherwise its worlds are deleted. Default: true. Turn it off when several live servers share one store,
+     * since a starting server cannot tell another server's connected anonymous users from abandoned ones.
+     */
+    public WorldWsEngineBuilder reclaimAnonymousUsers(boolean reclaim) {
+        this.reclaimAnonymousUsers = reclaim;
         return this;
     }
 

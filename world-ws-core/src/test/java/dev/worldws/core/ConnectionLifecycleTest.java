@@ -301,6 +301,7 @@ class ConnectionLifecycleTest {
         @Override public boolean templateExists(TemplateName t) { return delegate.templateExists(t); }
         @Override public World loadTemplate(TemplateName t) { return delegate.loadTemplate(t); }
         @Override public void createUserSpace(UserId u) { delegate.createUserSpace(u); }
+        @Override public List<UserId> listUsers() { return delegate.listUsers(); }
         @Override public void deleteUserSpace(UserId u) { delegate.deleteUserSpace(u); }
         @Override public World cloneFromTemplate(TemplateName t, WorldKey k) { block(); return delegate.cloneFromTemplate(t, k); }
         @Override public World load(WorldKey k) { block(); return delegate.load(k); }

@@ -363,6 +363,22 @@ public abstract class WorldStoreContract {
         }
 
         @Test
+        @DisplayName("listUsers names every user with a space, sorted, and forgets a deleted space")
+        void listUsers() {
+            assertThat(store.listUsers()).isEmpty();
+            store.cloneFromTemplate(GARDEN, BOB_HOME);
+            store.createUserSpace(ALICE);
+            UserId carol = UserId.of("carol");
+            store.cloneFromTemplate(WORKSHOP, new WorldKey(carol, WorldName.of("forge")));
+            assertThat(store.listUsers()).containsExactly(ALICE, BOB, carol);
+
+            store.deleteUserSpace(BOB);
+            assertThat(store.listUsers()).containsExactly(ALICE, carol);
+            store.delete(new WorldKey(carol, WorldName.of("forge")));
+            assertThat(store.listUsers()).as("a space without worlds is still a space").containsExactly(ALICE, carol);
+        }
+
+        @Test
         @DisplayName("a user can clone again after their space was deleted")
         void reuse() {
             store.cloneFromTemplate(GARDEN, ALICE_HOME);

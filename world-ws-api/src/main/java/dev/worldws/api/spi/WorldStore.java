@@ -46,6 +46,13 @@ public interface WorldStore {
     /** Creates the user's space if it does not exist yet; idempotent. */
     void createUserSpace(UserId user);
 
+    /**
+     * The users that have a space (created by {@link #createUserSpace} or a clone, and not deleted since), sorted.
+     * The engine reads it at start to find anonymous users a previous run left behind, so that their worlds are
+     * deleted after the grace period like those of any anonymous user who left.
+     */
+    List<UserId> listUsers();
+
     /** Deletes the user's space and every world in it; idempotent; never touches templates or other users. */
     void deleteUserSpace(UserId user);
 

@@ -136,6 +136,12 @@ final class FileWorldStore implements WorldStore {
     }
 
     @Override
+    public List<UserId> listUsers() {
+        // hidden folders (a delete in progress) and foreign names are no user's space
+        return listNames(layout.usersDir(), UserId::isValid, UserId::of, dir -> true);
+    }
+
+    @Override
     public void deleteUserSpace(UserId user) {
         for (WorldName world : listWorlds(user)) {
             delete(new WorldKey(user, world));

@@ -63,6 +63,13 @@ final class InMemoryWorldStore implements WorldStore {
     }
 
     @Override
+    public List<UserId> listUsers() {
+        List<UserId> names = new ArrayList<>(users.keySet());
+        names.sort(null);
+        return List.copyOf(names);
+    }
+
+    @Override
     public void deleteUserSpace(UserId user) {
         users.remove(Objects.requireNonNull(user, "user"));
     }
