@@ -32,19 +32,31 @@ import java.util.Properties;
  * @param anonymousGrace how long an anonymous user's worlds outlive its last connection (60 s)
  * @param shutdownGrace how long in-flight replies may take at shutdown (2 s)
  * @param webSocketEnabled whether the WebSocket endpoint is served (true)
+ * @param resumeSecret the key (at least 32 bytes) that signs anonymous users' resume tokens; give every server
+ *        sharing a data directory the same one. Empty: generated once and kept in {@code DATA_DIR/.resume-token-secret},
+ *        so tokens stay valid across restarts
  */
 public record ServerConfig(String host, int port, String path, Path dataDir, Optional<String> jwtSecret,
         boolean tokenRequired, int maxMessageBytes, Duration heartbeatInterval, Duration heartbeatTimeout,
-        Duration anonymousGrace, Duration shutdownGrace, boolean webSocketEnabled) {
+        Duration anonymousGrace, Duration shutdownGrace, boolean webSocketEnabled, Optional<String> resumeSecret) {
 
-    /** Like the record's own, but never shows the JWT secret (configurations end up in logs). */
+    /** A configuration without a configured resume secret (the server keeps its own in the data directory). */
+    public ServerConfig(String host, int port, String path, Path dataDir, Optional<String> jwtSecret,
+            boolean tokenRequired, int maxMessageBytes, Duration heartbeatInterval, Duration heartbeatTimeout,
+            Duration anonymousGrace, Duration shutdownGrace, boolean webSocketEnabled) {
+        this(host, port, path, dataDir, jwtSecret, tokenRequired, maxMessageBytes, heartbeatInterval, heartbeatTimeout,
+                anonymousGrace, shutdownGrace, webSocketEnabled, Optional.empty());
+    }
+
+    /** Like the record's own, but never shows the secrets (configurations end up in logs). */
     @Override
     public String toString() {
         return "ServerConfig[host=" + host + ", port=" + port + ", path=" + path + ", dataDir=" + dataDir
                 + ", jwtSecret=" + (jwtSecret.isPresent() ? "(set)" : "(none)") + ", tokenRequired=" + tokenRequired
                 + ", maxMessageBytes=" + maxMessageBytes + ", heartbeatInterval=" + heartbeatInterval
                 + ", heartbeatTimeout=" + heartbeatTimeout + ", anonymousGrace=" + anonymousGrace
-                + ", shutdownGrace=" + shutdownGrace + ", webSocketEnabled=" + webSocketEnabled + "]";
+                + ", shutdownGrace=" + shutdownGrace + ", webSocketEnabled=" + webSocketEnabled
+                + ", resumeSecret=" + (resumeSecret.isPresent() ? "(set)" : "(kept in the data directory)") + "]";
     }
 
     /** Every setting: flag name, environment variable, default, meaning. */
@@ -60,13 +72,20 @@ public record ServerConfig(String host, int port, String path, Path dataDir, Opt
             new Setting("heartbeat-timeout", "20s", "how long a silent connection is kept"),
             new Setting("anonymous-grace", "60s", "how long anonymous worlds outlive the last connection"),
             new Setting("shutdown-grace", "2s", "how long in-flight replies may take at shutdown"),
-            new Setting("websocket", "true", "serve the WebSocket endpoint (false = REST only)"));
+            new Setting("websocket", "true", "serve the WebSocket endpoint (false = REST only)"),
+            new Setting("resume-secret", "", "key (>= 32 bytes) signing anonymous resume tokens; empty = "
+                    + "generated once into DATA_DIR/" + ResumeSecret.FILE_NAME));
 
     public ServerConfig {
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(path, "path");
         Objects.requireNonNull(dataDir, "dataDir");
         Objects.requireNonNull(jwtSecret, "jwtSecret");
+        Objects.requireNonNull(resumeSecret, "resumeSecret");
+        if (resumeSecret.isPresent()
+                && resumeSecret.get().getBytes(java.nio.charset.StandardCharsets.UTF_8).length < ResumeSecret.MIN_BYTES) {
+            throw new IllegalArgumentException("resume-secret must have at least " + ResumeSecret.MIN_BYTES + " bytes");
+        }
         if (port < 0 || port > 65_535) {
             throw new IllegalArgumentException("port must be between 0 and 65535 (was " + port + ")");
         }
@@ -87,27 +106,34 @@ public record ServerConfig(String host, int port, String path, Path dataDir, Opt
     public static ServerConfig local(int port, Path dataDir) {
         ServerConfig d = defaults();
         return new ServerConfig(d.host, port, d.path, dataDir, d.jwtSecret, d.tokenRequired, d.maxMessageBytes,
-                d.heartbeatInterval, d.heartbeatTimeout, d.anonymousGrace, d.shutdownGrace, d.webSocketEnabled);
+                d.heartbeatInterval, d.heartbeatTimeout, d.anonymousGrace, d.shutdownGrace, d.webSocketEnabled,
+                d.resumeSecret);
     }
 
     public ServerConfig withJwtSecret(String secret) {
         return new ServerConfig(host, port, path, dataDir, Optional.of(secret), tokenRequired, maxMessageBytes,
-                heartbeatInterval, heartbeatTimeout, anonymousGrace, shutdownGrace, webSocketEnabled);
+                heartbeatInterval, heartbeatTimeout, anonymousGrace, shutdownGrace, webSocketEnabled, resumeSecret);
     }
 
     public ServerConfig withAnonymousGrace(Duration grace) {
         return new ServerConfig(host, port, path, dataDir, jwtSecret, tokenRequired, maxMessageBytes,
-                heartbeatInterval, heartbeatTimeout, grace, shutdownGrace, webSocketEnabled);
+                heartbeatInterval, heartbeatTimeout, grace, shutdownGrace, webSocketEnabled, resumeSecret);
     }
 
     public ServerConfig withMaxMessageBytes(int bytes) {
         return new ServerConfig(host, port, path, dataDir, jwtSecret, tokenRequired, bytes,
-                heartbeatInterval, heartbeatTimeout, anonymousGrace, shutdownGrace, webSocketEnabled);
+                heartbeatInterval, heartbeatTimeout, anonymousGrace, shutdownGrace, webSocketEnabled, resumeSecret);
+    }
+
+    public ServerConfig withResumeSecret(String secret) {
+        return new ServerConfig(host, port, path, dataDir, jwtSecret, tokenRequired, maxMessageBytes,
+                heartbeatInterval, heartbeatTimeout, anonymousGrace, shutdownGrace, webSocketEnabled,
+                Optional.of(secret));
     }
 
     public ServerConfig withPort(int newPort) {
         return new ServerConfig(host, newPort, path, dataDir, jwtSecret, tokenRequired, maxMessageBytes,
-                heartbeatInterval, heartbeatTimeout, anonymousGrace, shutdownGrace, webSocketEnabled);
+                heartbeatInterval, heartbeatTimeout, anonymousGrace, shutdownGrace, webSocketEnabled, resumeSecret);
     }
 
     /**
@@ -179,7 +205,8 @@ public record ServerConfig(String host, int port, String path, Path dataDir, Opt
                 duration(values, "heartbeat-timeout"),
                 duration(values, "anonymous-grace"),
                 duration(values, "shutdown-grace"),
-                bool(values, "websocket"));
+                bool(values, "websocket"),
+                values.get("resume-secret").isEmpty() ? Optional.empty() : Optional.of(values.get("resume-secret")));
     }
 
     /** The {@code --help} text. */

@@ -79,6 +79,19 @@ class ServerConfigTest {
     }
 
     @Test
+    @DisplayName("the resume secret comes from --resume-secret or WORLDWS_RESUME_SECRET, is hidden and at least 32 bytes")
+    void resumeSecret() {
+        String value = "r".repeat(32);
+        assertThat(ServerConfig.parse(new String[] {"--resume-secret", value}, Map.of()).resumeSecret()).hasValue(value);
+        ServerConfig fromEnvironment = ServerConfig.parse(new String[0], Map.of("WORLDWS_RESUME_SECRET", value));
+        assertThat(fromEnvironment.resumeSecret()).hasValue(value);
+        assertThat(fromEnvironment.toString()).doesNotContain(value).contains("resumeSecret=(set)");
+        assertThat(ServerConfig.defaults().resumeSecret()).as("by default kept in the data directory").isEmpty();
+        assertThatThrownBy(() -> ServerConfig.parse(new String[] {"--resume-secret", "short"}, Map.of()))
+                .hasMessageContaining("resume-secret must have at least 32 bytes");
+    }
+
+    @Test
     @DisplayName("--help lists every option with its environment variable")
     void usage() {
         String usage = ServerConfig.usage();
