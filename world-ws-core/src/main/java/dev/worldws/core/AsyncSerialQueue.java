@@ -43,6 +43,11 @@ final class AsyncSerialQueue {
         return true;
     }
 
+    /** Whether no task is running or waiting. */
+    synchronized boolean isIdle() {
+        return !running && tasks.isEmpty();
+    }
+
     private void schedule() {
         try {
             executor.execute(this::runNext);

@@ -611,12 +611,58 @@ final class DefaultEngine implements WorldWsEngine {
                 stopped.complete(null);
             });
         };
+        java.util.concurrent.atomic.AtomicBoolean closing = new java.util.concurrent.atomic.AtomicBoolean();
+        Runnable closeOnce = () -> {
+            if (closing.compareAndSet(false, true)) {
+                closeAll.run();
+            }
+        };
         if (grace.isZero() || grace.isNegative()) {
-            executor.execute(closeAll);
+            executor.execute(closeOnce);
         } else {
-            scheduler.schedule(() -> executor.execute(closeAll), grace.toMillis(), TimeUnit.MILLISECONDS);
+            // grace is the upper bound: close as soon as nothing is in flight any more
+            scheduler.schedule(() -> executor.execute(closeOnce), grace.toMillis(), TimeUnit.MILLISECONDS);
+            executor.execute(() -> closeWhenQuiet(closing, closeOnce));
         }
         return stopped;
+    }
+
+    private static final long QUIET_CHECK_MILLIS = 20;
+
+    /** Runs {@code closeOnce} when no request is queued and no world has a reply running or queued; else looks again. */
+    private void closeWhenQuiet(java.util.concurrent.atomic.AtomicBoolean closing, Runnable closeOnce) {
+        if (closing.get()) {
+            return;
+        }
+        for (Connection connection : connections.values()) {
+            if (!connection.requests.isIdle()) {
+                checkQuietLater(closing, closeOnce);
+                return;
+            }
+        }
+        List<CompletableFuture<Boolean>> busy = new ArrayList<>();
+        synchronized (runtimesLock) {
+            runtimes.values().forEach(runtime -> busy.add(runtime.busy().toCompletableFuture()));
+        }
+        CompletableFuture.allOf(busy.toArray(CompletableFuture[]::new)).whenComplete((ignored, failure) -> {
+            if (failure == null && busy.stream().noneMatch(CompletableFuture::join)) {
+                executor.execute(closeOnce);
+            } else {
+                checkQuietLater(closing, closeOnce);
+            }
+        });
+    }
+
+    private void checkQuietLater(java.util.concurrent.atomic.AtomicBoolean closing, Runnable closeOnce) {
+        if (closing.get()) {
+            return;
+        }
+        try {
+            scheduler.schedule(() -> executor.execute(() -> closeWhenQuiet(closing, closeOnce)), QUIET_CHECK_MILLIS,
+                    TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            executor.execute(closeOnce);
+        }
     }
 
     /** A stopped engine deletes nobody: the next start adopts its anonymous users, whose tokens stay good. */

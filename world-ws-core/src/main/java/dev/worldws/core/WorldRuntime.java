@@ -652,6 +652,26 @@ final class WorldRuntime {
         }
     }
 
+    /**
+     * Completes, on the actor, with whether an agent reply is running, queued or waiting for its message's echo (for
+     * a shutdown that closes as soon as nothing is in flight). A world that never loaded is not busy.
+     */
+    CompletionStage<Boolean> busy() {
+        CompletableFuture<Boolean> result = new CompletableFuture<>();
+        loaded.whenComplete((ignored, failure) -> {
+            if (failure != null) {
+                result.complete(false);
+                return;
+            }
+            try {
+                actor.execute(() -> result.complete(replying || awaitingEcho > 0 || !replies.isEmpty()));
+            } catch (RuntimeException e) {
+                result.complete(false);
+            }
+        });
+        return result;
+    }
+
     /** The world as the actor sees it now; only for tests and views, via the actor. */
     CompletionStage<World> snapshot() {
         CompletableFuture<World> result = new CompletableFuture<>();

@@ -59,7 +59,10 @@ public interface WorldWsEngine extends AutoCloseable {
 
     /**
      * Shuts down gracefully: refuses new connections, tells every client {@code status server_shutdown}, lets
-     * in-flight replies finish within {@code grace}, saves every loaded world and closes connections with 1001.
+     * in-flight requests and agent replies finish, saves every loaded world and closes connections with 1001.
+     * {@code grace} is an upper bound: connections close as soon as nothing is in flight (at once if nothing is),
+     * and at the latest when it has passed. A stopped engine deletes no anonymous user: the next engine on the
+     * same store adopts them ({@link WorldWsEngineBuilder#reclaimAnonymousUsers}).
      */
     CompletionStage<Void> shutdown(Duration grace);
 
