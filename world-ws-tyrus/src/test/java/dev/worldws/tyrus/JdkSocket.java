@@ -1,27 +1,26 @@
 package dev.worldws.tyrus;
 
+import dev.worldws.testkit.JdkWebSockets;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.WebSocket;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
-/** A WebSocket client that is not ours (the JDK's), recording what arrives; every wait is bounded. */
-final class JdkSocket implements WebSocket.Listener, AutoCloseable {
-    static final Duration WAIT = Duration.ofSeconds(5);
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
+/**
+ * A WebSocket client that is not ours (the JDK's, opened by the testkit's {@link JdkWebSockets}), recording the raw
+ * text that arrives; every wait is bounded.
+ */
+final class JdkSocket implements AutoCloseable {
+    static final Duration WAIT = JdkWebSockets.WAIT;
 
     final BlockingQueue<String> messages = new LinkedBlockingQueue<>();
     final CompletableFuture<Integer> closeCode = new CompletableFuture<>();
     volatile String closeReason = "";
-    private final StringBuilder partial = new StringBuilder();
     WebSocket socket;
 
     static JdkSocket connect(URI uri) {
@@ -30,10 +29,15 @@ final class JdkSocket implements WebSocket.Listener, AutoCloseable {
 
     static JdkSocket connect(URI uri, Map<String, String> headers) {
         JdkSocket listener = new JdkSocket();
-        WebSocket.Builder builder = HTTP.newWebSocketBuilder().connectTimeout(WAIT);
-        headers.forEach(builder::header);
-        listener.socket = builder.buildAsync(uri, listener).orTimeout(5, TimeUnit.SECONDS).join();
+        listener.socket = JdkWebSockets.open(uri, headers, listener.messages::add, listener::closed);
         return listener;
+    }
+
+    private synchronized void closed(int code, String reason) {
+        if (!closeCode.isDone()) {
+            closeReason = reason;
+            closeCode.complete(code);
+        }
     }
 
     String next() throws InterruptedException {
@@ -58,35 +62,6 @@ final class JdkSocket implements WebSocket.Listener, AutoCloseable {
 
     int awaitClose() {
         return closeCode.orTimeout(5, TimeUnit.SECONDS).join();
-    }
-
-    @Override
-    public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-        partial.append(data);
-        if (last) {
-            messages.add(partial.toString());
-            partial.setLength(0);
-        }
-        webSocket.request(1);
-        return null;
-    }
-
-    @Override
-    public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
-        webSocket.request(1);
-        return null;
-    }
-
-    @Override
-    public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
-        closeReason = reason;
-        closeCode.complete(statusCode);
-        return null;
-    }
-
-    @Override
-    public void onError(WebSocket webSocket, Throwable error) {
-        closeCode.complete(1006);
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.worldws.tyrus;
 import dev.worldws.core.Limits;
 import dev.worldws.core.WorldWsEngine;
 import dev.worldws.core.store.WorldStores;
+import dev.worldws.testkit.JdkWebSockets;
 import dev.worldws.testkit.RecordingClient;
 import dev.worldws.testkit.TransportContract;
 import java.time.Clock;
@@ -26,7 +27,7 @@ class TyrusTransportTest extends TransportContract {
 
     @Override
     protected RecordingClient connectClient(Map<String, String> query) {
-        return JdkRecordingClients.connect(server.webSocketUri(), query);
+        return JdkWebSockets.connect(server.webSocketUri(), query, Map.of());
     }
 
     @Override

@@ -3,9 +3,9 @@ package dev.worldws.tyrus.servlet;
 import dev.worldws.core.Limits;
 import dev.worldws.core.WorldWsEngine;
 import dev.worldws.core.store.WorldStores;
+import dev.worldws.testkit.JdkWebSockets;
 import dev.worldws.testkit.RecordingClient;
 import dev.worldws.testkit.TransportContract;
-import dev.worldws.tyrus.JdkRecordingClients;
 import jakarta.servlet.ServletContext;
 import java.net.URI;
 import java.time.Clock;
@@ -50,7 +50,7 @@ class JettyTransportTest extends TransportContract {
 
     @Override
     protected RecordingClient connectClient(Map<String, String> query) {
-        return JdkRecordingClients.connect(uri, query);
+        return JdkWebSockets.connect(uri, query, Map.of());
     }
 
     @Override
