@@ -1,11 +1,10 @@
 package dev.worldws.core;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.worldws.api.spi.Handshake;
 import dev.worldws.core.transport.InMemoryClient;
 import dev.worldws.core.transport.InMemoryTransport;
+import dev.worldws.testkit.RecordingClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,7 +14,6 @@ import java.util.function.Predicate;
 /** A test client speaking JSON over the in-memory transport; waits with timeouts, never sleeps. */
 final class WireClient implements AutoCloseable {
     static final Duration TIMEOUT = Duration.ofSeconds(10);
-    static final ObjectMapper JSON = new ObjectMapper();
 
     final InMemoryClient raw;
     final JsonNode connected;
@@ -49,11 +47,7 @@ final class WireClient implements AutoCloseable {
     /** Sends {@code {"type", "id", "payload"}} and returns the id used. */
     String send(String type, Map<String, ?> payload) {
         String id = "r" + (++nextId);
-        ObjectNode frame = JSON.createObjectNode();
-        frame.put("type", type);
-        frame.put("id", id);
-        frame.set("payload", JSON.valueToTree(payload));
-        raw.send(frame.toString());
+        raw.send(RecordingClient.requestFrame(type, id, payload));
         return id;
     }
 
@@ -90,11 +84,9 @@ final class WireClient implements AutoCloseable {
             if (text == null) {
                 throw new AssertionError("timed out waiting for a server message");
             }
-            return JSON.readTree(text);
+            return RecordingClient.parse(text);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        } catch (java.io.IOException e) {
             throw new AssertionError(e);
         }
     }
@@ -139,14 +131,7 @@ final class WireClient implements AutoCloseable {
 
     /** Everything up to and including the next world {@code idle} event. */
     List<JsonNode> untilIdle() {
-        List<JsonNode> messages = new ArrayList<>();
-        while (true) {
-            JsonNode message = next();
-            messages.add(message);
-            if (isIdle(message)) {
-                return messages;
-            }
-        }
+        return untilMatching(WireClient::isIdle);
     }
 
     static boolean isIdle(JsonNode message) {

@@ -79,12 +79,30 @@ public final class RecordingClient {
     /** Sends {@code {"type": type, "id": <new id>, "payload": payload}} and returns the id. */
     public String request(String type, Map<String, ?> payload) {
         String id = "req-" + ids.incrementAndGet();
+        send(requestFrame(type, id, payload));
+        return id;
+    }
+
+    /** The text of a client request as docs/protocol.md writes it: {@code {"type", "id", "payload"}}. */
+    public static String requestFrame(String type, String id, Map<String, ?> payload) {
         ObjectNode frame = JSON.createObjectNode();
         frame.put("type", type);
         frame.put("id", id);
         frame.set("payload", JSON.valueToTree(payload));
-        send(frame.toString());
-        return id;
+        return frame.toString();
+    }
+
+    /**
+     * A server message, parsed.
+     *
+     * @throws AssertionError if it is not JSON (a server must never send that)
+     */
+    public static JsonNode parse(String text) {
+        try {
+            return JSON.readTree(text);
+        } catch (JsonProcessingException e) {
+            throw new AssertionError("server sent invalid JSON: " + text, e);
+        }
     }
 
     public void sendBinary(byte[] data) {
@@ -130,11 +148,7 @@ public final class RecordingClient {
             throw new AssertionError("timed out after " + timeout.toMillis() + " ms waiting for a server message"
                     + (closed.isDone() ? " (connection closed: " + closed.join() + ")" : ""));
         }
-        try {
-            return JSON.readTree(text);
-        } catch (JsonProcessingException e) {
-            throw new AssertionError("server sent invalid JSON: " + text, e);
-        }
+        return parse(text);
     }
 
     /** The next message satisfying {@code match}, skipping others. */

@@ -3,12 +3,11 @@ package dev.worldws.examples.templates;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.worldws.core.WorldWsEngine;
 import dev.worldws.core.store.WorldStores;
 import dev.worldws.core.transport.InMemoryClient;
 import dev.worldws.core.transport.InMemoryTransport;
+import dev.worldws.testkit.RecordingClient;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -32,7 +31,6 @@ import org.junit.jupiter.api.io.TempDir;
  * demo server sees when they say hello.
  */
 class SampleConversationTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
     @TempDir
@@ -69,11 +67,7 @@ class SampleConversationTest {
 
     private String send(String type, Map<String, ?> payload) {
         String id = "r" + (++nextId);
-        ObjectNode frame = JSON.createObjectNode();
-        frame.put("type", type);
-        frame.put("id", id);
-        frame.set("payload", JSON.valueToTree(payload));
-        client.send(frame.toString());
+        client.send(RecordingClient.requestFrame(type, id, payload));
         return id;
     }
 
@@ -83,11 +77,9 @@ class SampleConversationTest {
             if (text == null) {
                 throw new AssertionError("timed out waiting for a server message");
             }
-            return JSON.readTree(text);
+            return RecordingClient.parse(text);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        } catch (IOException e) {
             throw new AssertionError(e);
         }
     }
