@@ -97,6 +97,32 @@ class WorldWsClientTest {
     }
 
     @Test
+    @DisplayName("a later connection of the same user gets the conversation with its world and can page back through it")
+    void history() throws Exception {
+        WorldWsClient first = client("carol");
+        first.connect().get(5, TimeUnit.SECONDS);
+        first.selectWorld("coffee-shop", "diary").get(5, TimeUnit.SECONDS);
+        first.chat("@barista first order").get(5, TimeUnit.SECONDS);
+        next(events, WorldWsClientTest::idle);
+        first.chat("@barista second order").get(5, TimeUnit.SECONDS);
+        next(events, WorldWsClientTest::idle);
+
+        WorldWsClient later = client("carol");
+        later.connect().get(5, TimeUnit.SECONDS);
+        ServerFrame selected = later.selectWorld("coffee-shop", "diary").get(5, TimeUnit.SECONDS);
+        List<String> contents = new ArrayList<>();
+        selected.payload().path("history").forEach(message -> contents.add(message.path("content").asText()));
+        assertThat(contents).containsSubsequence("@barista first order", "@barista second order");
+
+        String newest = selected.payload().path("history").get(contents.size() - 1).path("messageId").asText();
+        ServerFrame page = later.chatHistory(null, newest, 200).get(5, TimeUnit.SECONDS);
+        assertThat(page.type()).isEqualTo("chat_history");
+        List<String> earlier = new ArrayList<>();
+        page.payload().path("messages").forEach(message -> earlier.add(message.path("content").asText()));
+        assertThat(earlier).isEqualTo(contents.subList(0, contents.size() - 1));
+    }
+
+    @Test
     @DisplayName("an agent update by one client reaches the other client of the same user as an event")
     void sharedWorld() throws Exception {
         WorldWsClient first = client("erin");

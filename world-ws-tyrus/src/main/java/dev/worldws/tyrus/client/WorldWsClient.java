@@ -256,6 +256,26 @@ public final class WorldWsClient implements AutoCloseable {
         return request("agent_update", payload);
     }
 
+    /**
+     * Pages back through a chat's stored messages; completes with {@code chat_history} ({@code messages} oldest
+     * first, {@code hasMore}). {@code world_selected} already carries the latest page of the current chat as
+     * {@code history}.
+     *
+     * @param chatId the chat, or {@code null} for the world's current chat
+     * @param before the id of the oldest message already shown, or {@code null} for the latest messages
+     * @param limit messages per page, 1 to 200
+     */
+    public CompletableFuture<ServerFrame> chatHistory(String chatId, String before, int limit) {
+        ObjectNode payload = JSON.createObjectNode().put("limit", limit);
+        if (chatId != null) {
+            payload.put("chatId", chatId);
+        }
+        if (before != null) {
+            payload.put("before", before);
+        }
+        return request("chat_history", payload);
+    }
+
     /** Re-reads the selected world from the server's store. */
     public CompletableFuture<ServerFrame> reloadWorld() {
         return request("world_reload", JSON.createObjectNode());
