@@ -193,7 +193,13 @@ final class DefaultEngine implements WorldWsEngine {
     public Principal authenticate(Handshake handshake) {
         Identity identity = authenticator.authenticate(handshake);
         if (!identity.isAnonymous()) {
-            return new Principal(identity.userId().orElseThrow(), false);
+            UserId known = identity.userId().orElseThrow();
+            if (isAnonymousId(known)) {
+                // else a credential could open a guest's worlds, and a restart would delete the known user's
+                throw new dev.worldws.api.AuthenticationException("user id \"" + known
+                        + "\" is refused: ids of the form anon-<uuid> are reserved for anonymous users");
+            }
+            return new Principal(known, false);
         }
         Optional<UserId> restored = handshake.queryParameter("resumeToken")
                 .flatMap(token -> tokens.verify(token, clock.instant()))

@@ -1,8 +1,10 @@
 package dev.worldws.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.worldws.api.AuthenticationException;
 import dev.worldws.api.UserId;
 import dev.worldws.api.spi.Handshake;
 import dev.worldws.api.spi.WorldStore;
@@ -120,6 +122,17 @@ class AnonymousRestartTest {
         assertThat(userDir(user)).as("still within the grace period").isDirectory();
         scheduler.advance(Duration.ofSeconds(20));
         Await.until("the orphaned anonymous folder is deleted", () -> !Files.exists(userDir(user)));
+    }
+
+    @Test
+    @DisplayName("a credential naming an id of the anonymous form is refused: it would open a guest's worlds")
+    void anonymousIdsAreReserved() {
+        WorldWsEngine engine = start(fileStore(), WorldWsEngine.builder().authenticator(TestWorlds.BY_HEADER));
+        String guest = WireClient.connect(engine, Handshake.empty()).userId();
+        assertThatThrownBy(() -> engine.authenticate(TestWorlds.user(guest)))
+                .isInstanceOf(AuthenticationException.class)
+                .hasMessageContaining("reserved for anonymous users");
+        assertThat(engine.authenticate(TestWorlds.user("anon-ymous")).userId()).isEqualTo(UserId.of("anon-ymous"));
     }
 
     @Test
