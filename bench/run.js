@@ -8,7 +8,7 @@
 //   node bench/run.js [--quick] [--servers ours,ws,socketio] [--jar examples/target/world-ws-server.jar]
 //                     [--template NAME] [--java-opts "-Xmx1g"] [--ours-args "--anonymous-grace 1s"]
 //                     [--idle N] [--churn-seconds S] [--churn-users N] [--out DIR] [--max-minutes M]
-//                     [--storm N] [--chat-users N] [--chat-rates R1,R2] [--chat-seconds S] [--fan-rate R]
+//                     [--keep] (keep the work folder) [--storm N] [--chat-users N] [--chat-rates R1,R2] [--chat-seconds S] [--fan-rate R]
 //
 // Everything runs on 127.0.0.0/8, bounded in count and time; a watchdog ends the run (and every server
 // it started) after --max-minutes whatever happens.
@@ -317,7 +317,7 @@ async function runScenarios(s, adapter, template) {
 /** Waits (bounded) for the server to release what the last scenario left: open files and data back to the reference. */
 async function settle(s, reference) {
   let p;
-  for (let i = 0; i < 20; i++) {
+  for (let i = 0; i < 40; i++) {
     await sleep(Math.max(500, Number(o.graceMs)));
     p = await probe(s);
     if (p.openFiles <= reference.openFiles + 2 && p.data.files <= reference.data.files) break;
@@ -369,6 +369,7 @@ function markdown(result) {
   lines.push(row('churn: heap after GC before → after (KiB)', get((r) => r.afterChurn.heapAfterGcKiB - r.beforeChurn.heapAfterGcKiB), (v) => `${v >= 0 ? '+' : ''}${v}`));
   lines.push(row('after churn: open files − at start', get((r) => r.afterChurn.openFiles - r.atStart.openFiles), (v) => `${v >= 0 ? '+' : ''}${v}`));
   lines.push(row('after churn: data files − at start', get((r) => r.afterChurn.data.files - r.atStart.data.files), (v) => `${v >= 0 ? '+' : ''}${v}`));
+  lines.push(row('at the end: data files − at start', get((r) => r.atEnd.data.files - r.atStart.data.files), (v) => `${v >= 0 ? '+' : ''}${v}`));
   lines.push(row(`idle ${P.idle} conns: RSS per conn (KiB)`, get((r) => r.scenarios.idle.server.rssPerConnectionKiB), (v) => v.toFixed(1)));
   lines.push(row('idle: heap after GC per conn (KiB)', get((r) => r.scenarios.idle.server.heapPerConnectionKiB), (v) => v.toFixed(1)));
   lines.push(row('idle: connect + select per s', get((r) => r.scenarios.idle.ok / r.scenarios.idle.openSeconds), (v) => v.toFixed(0), 'higher'));
@@ -514,7 +515,8 @@ async function main() {
   await fsp.writeFile(`${base}.md`, md);
   await fsp.copyFile(`${base}.json`, path.join(o.out, `latest-${result.mode}.json`));
   await fsp.copyFile(`${base}.md`, path.join(o.out, `latest-${result.mode}.md`));
-  await fsp.rm(work, { recursive: true, force: true });
+  if (o.keep) log(`kept the servers' data folders and logs in ${work}`);
+  else await fsp.rm(work, { recursive: true, force: true });
   process.stdout.write(md);
   log(`wrote ${path.relative(process.cwd(), base)}.json and .md`);
   process.exit(0);

@@ -62,6 +62,8 @@ class WorldHub {
     this.users = new Map(); // userId -> {id, conns:Set, worlds:Map<name, world>, timer}
     this.stats = { connections: 0, messagesIn: 0, messagesOut: 0, errors: 0, worldsCloned: 0, usersRemoved: 0 };
     this.templateCache = new Map();
+    this.removing = 0;
+    this.removalQueue = [];
     fs.mkdirSync(path.join(opts.dataDir, 'users'), { recursive: true });
   }
 
@@ -110,11 +112,21 @@ class WorldHub {
   async removeUser(user) {
     if (user.conns.size > 0 || this.users.get(user.id) !== user) return;
     this.users.delete(user.id);
+    for (const w of user.worlds.values()) w.removed = true;
     // a clone or a write still running would recreate files in the folder removed below
     await Promise.allSettled([...user.worlds.values()].map((w) => w.loading));
     await Promise.all([...user.worlds.values()].map((w) => w.writes));
-    await fsp.rm(path.join(this.opts.dataDir, 'users', user.id), { recursive: true, force: true });
-    this.stats.usersRemoved++;
+    // thousands of users may leave at once: a few removals at a time, or they run out of file descriptors
+    while (this.removing >= 8) await new Promise((r) => this.removalQueue.push(r));
+    this.removing++;
+    try {
+      await fsp.rm(path.join(this.opts.dataDir, 'users', user.id), { recursive: true, force: true, maxRetries: 5, retryDelay: 50 });
+      this.stats.usersRemoved++;
+    } finally {
+      this.removing--;
+      const next = this.removalQueue.shift();
+      if (next) next();
+    }
   }
 
   send(conn, envelope) {
@@ -207,6 +219,7 @@ class WorldHub {
   }
 
   persist(world, chatId, record) {
+    if (world.removed) return;
     const file = path.join(world.dir, 'events', `${chatId}.jsonl`);
     const line = JSON.stringify(record) + '\n';
     world.writes = world.writes.then(() => fsp.appendFile(file, line)).catch(() => { this.stats.errors++; });
