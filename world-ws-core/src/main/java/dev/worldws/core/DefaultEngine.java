@@ -233,6 +233,13 @@ final class DefaultEngine implements WorldWsEngine {
         }
         synchronized (sessionsLock) {
             UserSession session = sessions.computeIfAbsent(principal.userId(), id -> new UserSession(principal.anonymous()));
+            if (session.deleting) {
+                // the token passed the handshake just before the grace ended: its worlds are going; a reconnect
+                // gets a fresh guest id (the token no longer resumes a user being deleted)
+                connection.markCleanedUp();
+                transport.close(CloseCodes.TRY_AGAIN_LATER, "this guest's worlds are being deleted; reconnect");
+                return connection;
+            }
             session.connections++;
             if (session.deletion != null) {
                 session.deletion.cancel(false);
@@ -306,18 +313,18 @@ final class DefaultEngine implements WorldWsEngine {
         }
     }
 
-    private CompletionStage<Void> select(Connection connection, WorldSelect select, String id) {
+    CompletionStage<Void> select(Connection connection, WorldSelect select, String id) {
         WorldKey key = new WorldKey(connection.principal.userId(), select.worldName());
-        WorldRuntime target = acquire(key, select);
+        WorldRuntime target = acquire(key, select, connection.principal.anonymous());
+        if (target == null) {
+            // a request that passed isOpen() just before its guest's last connection closed: the worlds are being
+            // (or were) deleted, and a world created now would never be
+            connection.sendError(id, ErrorCode.WORLD_NOT_FOUND, "this guest's worlds are being deleted", Map.of());
+            return CompletableFuture.completedFuture(null);
+        }
         WorldRuntime left = connection.detach();
         if (left != null) {
             release(left, connection);
-        }
-        synchronized (sessionsLock) {
-            UserSession session = sessions.get(key.userId());
-            if (session != null) {
-                session.worlds.add(key.worldName());
-            }
         }
         return target.attach(connection, select, id);
     }
@@ -351,8 +358,22 @@ final class DefaultEngine implements WorldWsEngine {
 
     // ---- runtimes: one per (user, world), shared by that user's connections only ----
 
-    private WorldRuntime acquire(WorldKey key, WorldSelect select) {
+    /**
+     * The runtime of {@code key}, loading it if needed; null if the user is a guest whose worlds are being deleted.
+     * The session is checked and the world recorded in it under runtimesLock, so deleteAnonymous (which marks the
+     * session deleting before it collects the runtimes under that lock) either sees this runtime or makes this fail.
+     */
+    private WorldRuntime acquire(WorldKey key, WorldSelect select, boolean anonymous) {
         synchronized (runtimesLock) {
+            synchronized (sessionsLock) {
+                UserSession session = sessions.get(key.userId());
+                if (anonymous && (session == null || session.deleting)) {
+                    return null;
+                }
+                if (session != null) {
+                    session.worlds.add(key.worldName());
+                }
+            }
             WorldRuntime runtime = runtimes.get(key);
             if (runtime == null) {
                 runtime = new WorldRuntime(this, key, select.templateName(), connectionAnonymous(key));
@@ -493,7 +514,10 @@ final class DefaultEngine implements WorldWsEngine {
                 LOG.log(Level.WARNING, "deleting anonymous user " + user + " failed", e);
             } finally {
                 synchronized (sessionsLock) {
-                    sessions.remove(user, session);
+                    // open() refuses a deleting session, so this is a guard: never drop a session in use
+                    if (session.connections == 0) {
+                        sessions.remove(user, session);
+                    }
                 }
             }
         }, executor);

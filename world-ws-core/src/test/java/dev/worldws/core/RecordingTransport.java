@@ -1,0 +1,66 @@
+package dev.worldws.core;
+
+import dev.worldws.api.spi.Transport;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/** A transport that keeps what the core sent and how it closed; sends complete at once, or fail when told to. */
+final class RecordingTransport implements Transport {
+    private final String id = UUID.randomUUID().toString();
+    private final List<String> sent = new ArrayList<>();
+    private int failNextSends;
+    private Integer closeCode;
+    private String closeReason;
+
+    /** The next {@code count} sends fail (as a broken pipe would). */
+    synchronized RecordingTransport failNextSends(int count) {
+        failNextSends = count;
+        return this;
+    }
+
+    synchronized List<String> sent() {
+        return List.copyOf(sent);
+    }
+
+    synchronized Integer closeCode() {
+        return closeCode;
+    }
+
+    synchronized String closeReason() {
+        return closeReason;
+    }
+
+    @Override
+    public String id() {
+        return id;
+    }
+
+    @Override
+    public synchronized CompletionStage<Void> send(String text) {
+        if (closeCode != null) {
+            return CompletableFuture.failedFuture(new IllegalStateException("closed"));
+        }
+        if (failNextSends > 0) {
+            failNextSends--;
+            return CompletableFuture.failedFuture(new java.io.IOException("broken pipe"));
+        }
+        sent.add(text);
+        return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    public synchronized void close(int code, String reason) {
+        if (closeCode == null) {
+            closeCode = code;
+            closeReason = reason;
+        }
+    }
+
+    @Override
+    public synchronized boolean isOpen() {
+        return closeCode == null;
+    }
+}
