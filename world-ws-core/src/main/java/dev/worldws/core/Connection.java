@@ -421,7 +421,9 @@ final class Connection implements ConnectionHandler {
                     queuedBytes = 0;
                     inFlight = false;
                 }
-                engine.cleanup(Connection.this);
+                // the socket may still be open (a write timed out, say): close it, or it would stay open with
+                // every inbound frame ignored and no heartbeat watching it
+                close(CloseCodes.INTERNAL_ERROR, "send failed");
                 return;
             }
             messagesOut.incrementAndGet();
