@@ -296,7 +296,7 @@ async function runScenarios(s, adapter, template) {
         // what the heap holds per connection: the largest classes while every connection is open
         try {
           const histo = (await exec('jcmd', [String(s.pid), 'GC.class_histogram'], { timeout: 60_000, maxBuffer: 64 * 2 ** 20 })).stdout;
-          topClasses = histo.split('\n').filter((l) => /^\s*\d+:/.test(l)).slice(0, 20).map((l) => {
+          topClasses = histo.split('\n').filter((l) => /^\s*\d+:\s+\d+\s+\d+\s+\S/.test(l)).slice(0, 20).map((l) => {
             const [, instances, bytes, name] = l.trim().split(/\s+/);
             return { name, instances: Number(instances), bytesPerConnection: Math.round(Number(bytes) / open) };
           });
