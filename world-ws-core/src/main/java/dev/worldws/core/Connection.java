@@ -201,8 +201,9 @@ final class Connection implements ConnectionHandler {
         return cleanedUp.compareAndSet(false, true);
     }
 
+    /** False once closing began: requests already queued then are dropped, as later inbound frames are. */
     boolean isOpen() {
-        return !cleanedUp.get();
+        return !cleanedUp.get() && !closing;
     }
 
     // ---- world membership and delivery ----

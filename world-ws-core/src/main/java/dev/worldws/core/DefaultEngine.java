@@ -247,6 +247,11 @@ final class DefaultEngine implements WorldWsEngine {
             }
         }
         connections.put(clientId, connection);
+        if (stopping) {
+            // shutdown began between the check above and the put: closeAll may have missed this connection
+            connection.close(CloseCodes.GOING_AWAY, "server is shutting down");
+            return connection;
+        }
         connection.send(null, new Connected(clientId, principal.userId().value(), principal.anonymous(), token,
                 heartbeat.interval().toMillis(), limits.maxMessageBytes()));
         return connection;
@@ -621,12 +626,7 @@ final class DefaultEngine implements WorldWsEngine {
             for (Connection connection : List.copyOf(connections.values())) {
                 connection.closeAfterFlush(CloseCodes.GOING_AWAY, "server is shutting down");
             }
-            List<CompletableFuture<Void>> pending = new ArrayList<>();
-            synchronized (runtimesLock) {
-                runtimes.values().forEach(runtime -> pending.add(runtime.unloaded));
-                pending.addAll(unloading.values());
-            }
-            CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).whenComplete((ignored, failure) -> {
+            whenAllUnloaded(() -> {
                 heartbeatTask.cancel(false);
                 cancelDeletions();
                 if (ownsBus) {
@@ -655,6 +655,25 @@ final class DefaultEngine implements WorldWsEngine {
             executor.execute(() -> closeWhenQuiet(closing, closeOnce));
         }
         return stopped;
+    }
+
+    /**
+     * Runs {@code then} once no runtime is loaded or unloading. Looks again after each wait: a world_select that was
+     * already running can load a world after a look, and stopping before its save would lose it.
+     */
+    private void whenAllUnloaded(Runnable then) {
+        List<CompletableFuture<Void>> pending = new ArrayList<>();
+        synchronized (runtimesLock) {
+            runtimes.values().forEach(runtime -> pending.add(runtime.unloaded));
+            pending.addAll(unloading.values());
+        }
+        pending.removeIf(CompletableFuture::isDone);
+        if (pending.isEmpty()) {
+            then.run();
+            return;
+        }
+        CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new))
+                .whenComplete((ignored, failure) -> whenAllUnloaded(then));
     }
 
     private static final long QUIET_CHECK_MILLIS = 20;

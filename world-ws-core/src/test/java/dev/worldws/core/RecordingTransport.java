@@ -12,6 +12,8 @@ final class RecordingTransport implements Transport {
     private final String id = UUID.randomUUID().toString();
     private final List<String> sent = new ArrayList<>();
     private int failNextSends;
+    private boolean holding;
+    private final List<CompletableFuture<Void>> held = new ArrayList<>();
     private Integer closeCode;
     private String closeReason;
 
@@ -19,6 +21,23 @@ final class RecordingTransport implements Transport {
     synchronized RecordingTransport failNextSends(int count) {
         failNextSends = count;
         return this;
+    }
+
+    /** Sends from now on stay pending (a slow network) until {@link #releaseHeldSends}. */
+    synchronized RecordingTransport holdSends() {
+        holding = true;
+        return this;
+    }
+
+    /** Completes the held sends and sends normally again. */
+    void releaseHeldSends() {
+        List<CompletableFuture<Void>> release;
+        synchronized (this) {
+            holding = false;
+            release = List.copyOf(held);
+            held.clear();
+        }
+        release.forEach(send -> send.complete(null));
     }
 
     synchronized List<String> sent() {
@@ -48,6 +67,11 @@ final class RecordingTransport implements Transport {
             return CompletableFuture.failedFuture(new java.io.IOException("broken pipe"));
         }
         sent.add(text);
+        if (holding) {
+            CompletableFuture<Void> pending = new CompletableFuture<>();
+            held.add(pending);
+            return pending;
+        }
         return CompletableFuture.completedFuture(null);
     }
 
