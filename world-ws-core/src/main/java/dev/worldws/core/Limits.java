@@ -18,7 +18,8 @@ import java.util.Objects;
  * @param rejectionWindow the sliding window, on the engine's clock, over which rejections are counted (default
  *        10 s; so a client sending at twice the default rate is closed about five seconds after its burst is used up)
  * @param maxQueuedMessages outbound messages waiting for a slow client before it is closed with
- *        {@code 4409 SLOW_CONSUMER} (default 1024)
+ *        {@code 4409 SLOW_CONSUMER} (default 4096: well above the bus history of 1,000 events that a resume may replay
+ *        behind {@code world_selected}, and the agents' stream steps are gathered into pieces of about 256 characters)
  * @param maxQueuedBytes outbound UTF-8 bytes waiting for a slow client before it is closed (default 4 MiB)
  * @param maxPendingRequests requests of one connection waiting to be handled; more get {@code busy} (default 64)
  * @param maxConnections open connections at most; more are closed with {@code 1013 TRY_AGAIN_LATER}
@@ -45,7 +46,7 @@ public record Limits(int maxMessageBytes, double ratePerSecond, int rateBurst, i
 
     /** The defaults described above. */
     public static Limits defaults() {
-        return new Limits(64 * 1024, 20, 60, 100, 100, Duration.ofSeconds(10), 1024, 4L * 1024 * 1024, 64, 0);
+        return new Limits(64 * 1024, 20, 60, 100, 100, Duration.ofSeconds(10), 4096, 4L * 1024 * 1024, 64, 0);
     }
 
     public Limits withMaxMessageBytes(int bytes) {

@@ -62,6 +62,12 @@ final class WorldRuntime {
     private static final String DEFAULT_CHAT = "default";
     /** How long after going idle a changed world is written: coalesces the saves of busy worlds. */
     static final long SAVE_DELAY_MILLIS = 1000;
+    /**
+     * Reply text gathered before a chunk step is published, and how long a smaller piece may wait: a responder that
+     * streams word by word would otherwise put one frame per word into every connection's bounded outbound queue.
+     */
+    static final int CHUNK_CHARS = 256;
+    static final long CHUNK_MILLIS = 50;
 
     enum State { ACTIVE, CLOSING, CLOSED }
 
@@ -95,6 +101,10 @@ final class WorldRuntime {
     private boolean dirty;
     private final ArrayDeque<ReplyJob> replies = new ArrayDeque<>();
     private boolean replying;
+    /** The reply being produced, or null. */
+    private ReplyStream current;
+    /** The engine is stopping and its grace is over: no further reply is started. */
+    private boolean stopping;
     private boolean activitySinceIdle;
     /** Messages this node published whose bus echo (which triggers the reply rules) has not arrived yet. */
     private int awaitingEcho;
@@ -346,7 +356,7 @@ final class WorldRuntime {
     /** Publishes a message of this node (on the actor); idle waits for its echo, which runs the reply rules. */
     private CompletionStage<WorldEvent> publishMessage(MessageEvent message) {
         awaitingEcho++;
-        return engine.bus.publish(message).whenComplete((sequenced, failure) -> {
+        return publish(message).whenComplete((sequenced, failure) -> {
             if (failure != null) {
                 actor.execute(() -> {
                     awaitingEcho--;
@@ -358,22 +368,44 @@ final class WorldRuntime {
 
     private CompletionStage<WorldEvent> publishState(WorldEvent event) {
         publishedHere.add(event);
-        return engine.bus.publish(event).whenComplete((sequenced, failure) -> {
+        return publish(event).whenComplete((sequenced, failure) -> {
             if (failure != null) {
                 publishedHere.remove(event);
             }
         });
     }
 
+    /**
+     * Publishes on the bus; a bus that throws instead of failing the stage is turned into a failed stage, so the
+     * counters waiting for an echo or a failure (awaitingEcho) always come down and the world keeps answering.
+     */
+    private CompletionStage<WorldEvent> publish(WorldEvent event) {
+        try {
+            CompletionStage<WorldEvent> stage = engine.bus.publish(event);
+            return stage != null ? stage : CompletableFuture.failedFuture(new IllegalStateException("bus returned null"));
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "publishing on " + key + " failed", e);
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
     // ---- bus events: the one subscription of this world ----
 
     private void onBusEvent(WorldEvent event) {
-        if (!connections.isEmpty()) {
-            Frame frame = engine.frame(event);
-            for (Connection connection : connections) {
-                connection.deliver(this, event, frame);
+        try {
+            if (!connections.isEmpty()) {
+                Frame frame = engine.frame(event);
+                for (Connection connection : connections) {
+                    connection.deliver(this, event, frame);
+                }
             }
+        } finally {
+            // the world's state (and the echo count that idle and unload wait for) must follow the bus regardless
+            applyOnActor(event);
         }
+    }
+
+    private void applyOnActor(WorldEvent event) {
         if (event instanceof MessageEvent message) {
             actor.execute(() -> onMessage(message));
         } else if (event instanceof AgentUpdatedEvent updated) {
@@ -416,7 +448,7 @@ final class WorldRuntime {
         if (engine.nodeId.equals(message.origin())) {
             awaitingEcho--;
             activitySinceIdle = true;
-            for (Agent agent : world.agents()) {
+            for (Agent agent : stopping ? List.<Agent>of() : world.agents()) {
                 if (ReplyRules.shouldRespond(agent, message)) {
                     replies.add(new ReplyJob(agent.id(), message));
                 }
@@ -433,7 +465,7 @@ final class WorldRuntime {
         if (job == null) {
             if (activitySinceIdle) {
                 activitySinceIdle = false;
-                engine.bus.publish(new ActivityEvent(key, lastChatId, 0, engine.clock.instant(),
+                publish(new ActivityEvent(key, lastChatId, 0, engine.clock.instant(),
                         ActivityEvent.Kind.IDLE, 0, List.of()));
                 if (dirty && state() == State.ACTIVE) {
                     scheduleSave();
@@ -465,33 +497,24 @@ final class WorldRuntime {
         }
         replying = true;
         String agentId = agent.id().value();
-        String messageId = newMessageId();
         long replyNumber = agent.memory().stream().filter(item -> "assistant".equals(item.role())).count();
         world = world.withAgent(agent.withConfig(agent.config().withLlmCallCount(agent.config().llmCallCount() + 1)));
         dirty = true;
         String prefix = agent.config().autoReply() && message.senderType() == SenderType.AGENT
                 ? "@" + message.sender() + " " : "";
-        engine.bus.publish(new ActivityEvent(key, message.chatId(), 0, engine.clock.instant(),
+        ReplyStream stream = new ReplyStream(message, agentId, newMessageId(), prefix);
+        current = stream;
+        publish(new ActivityEvent(key, message.chatId(), 0, engine.clock.instant(),
                 ActivityEvent.Kind.RESPONSE_START, replies.size() + 1, List.of(agentId)));
-        publishStep(message, agentId, messageId, StreamEvent.Kind.START, "");
-        StringBuilder prefixUsed = new StringBuilder();
-        boolean[] first = {true};
-        CompletableFuture<String> outcome = new CompletableFuture<>();
+        publishStep(message, agentId, stream.messageId, StreamEvent.Kind.START, "");
         AgentResponder responder = engine.responderFor(agent.config());
         CompletionStage<String> reply;
         try {
+            // chunks may come on any thread: the actor orders them with the end, so none can follow it
             reply = responder.respond(new ReplyRequest(key, world.config(), agent, message, replyNumber), chunk -> {
-                if (outcome.isDone() || chunk == null || chunk.isEmpty()) {
-                    return;
+                if (chunk != null && !chunk.isEmpty()) {
+                    actor.execute(() -> stream.append(chunk));
                 }
-                if (first[0]) {
-                    first[0] = false;
-                    if (!prefix.isEmpty() && !chunk.startsWith("@")) {
-                        prefixUsed.append(prefix);
-                        publishStep(message, agentId, messageId, StreamEvent.Kind.CHUNK, prefix);
-                    }
-                }
-                publishStep(message, agentId, messageId, StreamEvent.Kind.CHUNK, chunk);
             });
             if (reply == null) {
                 reply = CompletableFuture.failedFuture(new IllegalStateException("responder returned null"));
@@ -500,6 +523,8 @@ final class WorldRuntime {
             reply = CompletableFuture.failedFuture(e);
         }
         CompletionStage<String> running = reply;
+        stream.running = running;
+        CompletableFuture<String> outcome = stream.outcome;
         running.whenComplete((text, failure) -> {
             if (failure != null) {
                 outcome.completeExceptionally(failure);
@@ -516,13 +541,103 @@ final class WorldRuntime {
             }
             actor.execute(() -> {
                 try {
-                    finishReply(message, agentId, messageId, failure == null ? prefixUsed + text : null, failure);
+                    stream.finish();
+                    finishReply(message, agentId, stream.messageId, failure == null ? stream.prefixUsed + text : null,
+                            failure);
                 } finally {
+                    if (current == stream) {
+                        current = null;
+                    }
                     replying = false;
                     pumpReplies();
                 }
             });
         });
+    }
+
+    /**
+     * One running reply's stream steps, actor-confined: chunks are gathered into steps of about
+     * {@link #CHUNK_CHARS} characters (or what came within {@link #CHUNK_MILLIS}); once finished, nothing more of
+     * it is published, so no chunk can follow its end or error.
+     */
+    private final class ReplyStream {
+        final MessageEvent message;
+        final String agentId;
+        final String messageId;
+        final String prefix;
+        final CompletableFuture<String> outcome = new CompletableFuture<>();
+        final StringBuilder prefixUsed = new StringBuilder();
+        private final StringBuilder pending = new StringBuilder();
+        private boolean first = true;
+        private boolean finished;
+        private ScheduledFuture<?> flushTimer;
+        CompletionStage<String> running;
+
+        ReplyStream(MessageEvent message, String agentId, String messageId, String prefix) {
+            this.message = message;
+            this.agentId = agentId;
+            this.messageId = messageId;
+            this.prefix = prefix;
+        }
+
+        void append(String chunk) {
+            if (finished) {
+                return;
+            }
+            if (first) {
+                first = false;
+                if (!prefix.isEmpty() && !chunk.startsWith("@")) {
+                    prefixUsed.append(prefix);
+                    pending.append(prefix);
+                }
+            }
+            pending.append(chunk);
+            if (pending.length() >= CHUNK_CHARS) {
+                flush();
+            } else if (flushTimer == null) {
+                try {
+                    flushTimer = engine.scheduler.schedule(() -> actor.execute(this::flushOnTimer), CHUNK_MILLIS,
+                            TimeUnit.MILLISECONDS);
+                } catch (RejectedExecutionException e) {
+                    // stopping: the next full step or the end publishes the text
+                }
+            }
+        }
+
+        private void flushOnTimer() {
+            flushTimer = null;
+            flush();
+        }
+
+        private void flush() {
+            if (flushTimer != null) {
+                flushTimer.cancel(false);
+                flushTimer = null;
+            }
+            if (finished || pending.length() == 0) {
+                return;
+            }
+            String text = pending.toString();
+            pending.setLength(0);
+            publishStep(message, agentId, messageId, StreamEvent.Kind.CHUNK, text);
+        }
+
+        /** Publishes what is gathered; from now on chunks are dropped. */
+        void finish() {
+            flush();
+            finished = true;
+        }
+
+        /** Ends the reply now with {@code failure} (its error step follows), and cancels the responder. */
+        void abort(Throwable failure) {
+            if (outcome.completeExceptionally(failure) && running != null) {
+                try {
+                    running.toCompletableFuture().cancel(true);
+                } catch (UnsupportedOperationException ignored) {
+                    // a stage that cannot be cancelled finishes on its own; its result is ignored
+                }
+            }
+        }
     }
 
     /** Fails {@code outcome} if the responder has not finished within the engine's reply timeout, and cancels it. */
@@ -560,13 +675,13 @@ final class WorldRuntime {
             publishMessage(new MessageEvent(key, message.chatId(), 0, engine.clock.instant(), messageId, agentId,
                     SenderType.AGENT, text, message.messageId(), engine.nodeId));
         }
-        engine.bus.publish(new ActivityEvent(key, message.chatId(), 0, engine.clock.instant(),
+        publish(new ActivityEvent(key, message.chatId(), 0, engine.clock.instant(),
                 ActivityEvent.Kind.RESPONSE_END, replies.size(), List.of(agentId)));
     }
 
     private void publishStep(MessageEvent message, String agentId, String messageId, StreamEvent.Kind kind,
             String content) {
-        engine.bus.publish(new StreamEvent(key, message.chatId(), 0, engine.clock.instant(), agentId, messageId,
+        publish(new StreamEvent(key, message.chatId(), 0, engine.clock.instant(), agentId, messageId,
                 message.messageId(), kind, content));
     }
 
