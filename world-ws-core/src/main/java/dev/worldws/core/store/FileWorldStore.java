@@ -21,6 +21,7 @@ import dev.worldws.api.world.MemoryItem;
 import dev.worldws.api.world.World;
 import dev.worldws.api.world.WorldConfig;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileVisitResult;
@@ -30,6 +31,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Clock;
 import java.time.Instant;
@@ -90,6 +92,7 @@ final class FileWorldStore implements WorldStore {
         for (int i = 0; i < LOCK_STRIPES; i++) {
             locks[i] = new ReentrantReadWriteLock();
         }
+        sweepLeftovers();
     }
 
     /** The clone time, in milliseconds like agent-world's JavaScript timestamps. */
@@ -417,13 +420,90 @@ final class FileWorldStore implements WorldStore {
             @Override
             public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
                 if (attrs.isRegularFile()) {
-                    Files.copy(file, to.resolve(from.relativize(file).toString()));
+                    Path copy = to.resolve(from.relativize(file).toString());
+                    Files.copy(file, copy);
+                    // durable before the clone is renamed into place: else a crash could leave a world whose
+                    // config.json is on disk but whose agent files are empty
+                    try (FileChannel channel = FileChannel.open(copy, StandardOpenOption.WRITE)) {
+                        channel.force(true);
+                    }
                 } else {
                     LOG.log(System.Logger.Level.WARNING, "not cloning " + relative(file) + ": not a regular file");
                 }
                 return FileVisitResult.CONTINUE;
             }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path dir, IOException failure) throws IOException {
+                if (failure != null) {
+                    throw failure;
+                }
+                AtomicFiles.forceDirectory(to.resolve(from.relativize(dir).toString()));
+                return FileVisitResult.CONTINUE;
+            }
         });
+    }
+
+    /** The store's own temporary names: a clone being assembled, a world being deleted, a file being written. */
+    private static final java.util.regex.Pattern LEFTOVER_FOLDER =
+            java.util.regex.Pattern.compile("\\.(clone|deleted)-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+    private static final java.util.regex.Pattern LEFTOVER_FILE =
+            java.util.regex.Pattern.compile("\\..+\\.[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\\.tmp");
+    /** Younger leftovers may be another store's work in progress on the same folder, so they are kept. */
+    static final java.time.Duration LEFTOVER_MIN_AGE = java.time.Duration.ofMinutes(1);
+
+    /**
+     * Removes what a crash left under {@code users/}: half-assembled clones, worlds renamed away for deletion, and
+     * temporary files of interrupted writes. Only those exact name patterns, only under {@code users/}, never
+     * following a symbolic link; a failure is logged, never fatal.
+     */
+    private void sweepLeftovers() {
+        java.time.Instant cutoff = java.time.Instant.now().minus(LEFTOVER_MIN_AGE);
+        List<Path> leftovers = new ArrayList<>();
+        try {
+            Files.walkFileTree(layout.usersDir(), new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
+                    if (LEFTOVER_FOLDER.matcher(dir.getFileName().toString()).matches()) {
+                        if (attrs.lastModifiedTime().toInstant().isBefore(cutoff)) {
+                            leftovers.add(dir);
+                        }
+                        return FileVisitResult.SKIP_SUBTREE;
+                    }
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+                    if (attrs.isRegularFile() && LEFTOVER_FILE.matcher(file.getFileName().toString()).matches()
+                            && attrs.lastModifiedTime().toInstant().isBefore(cutoff)) {
+                        leftovers.add(file);
+                    }
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult visitFileFailed(Path file, IOException failure) {
+                    LOG.log(System.Logger.Level.WARNING, "cannot look at " + relative(file) + ": " + failure);
+                    return FileVisitResult.CONTINUE;
+                }
+            });
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "cannot look for leftovers under " + relative(layout.usersDir()), e);
+            return;
+        }
+        for (Path leftover : leftovers) {
+            try {
+                guardWritable(leftover);
+                deleteTree(leftover);
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "cannot remove leftover " + relative(leftover), e);
+            }
+        }
+        if (!leftovers.isEmpty()) {
+            LOG.log(System.Logger.Level.INFO, "removed {0} leftovers of interrupted clones, deletes and writes",
+                    leftovers.size());
+        }
     }
 
     /** Deletes a folder without following symbolic links out of it. */
