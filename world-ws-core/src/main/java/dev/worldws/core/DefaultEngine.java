@@ -388,9 +388,6 @@ final class DefaultEngine implements WorldWsEngine {
             }
             runtime.refs++;
             runtime.state = WorldRuntime.State.ACTIVE;
-            if (!select.persistent()) {
-                runtime.temporary = true;
-            }
             return runtime;
         }
     }
@@ -625,6 +622,10 @@ final class DefaultEngine implements WorldWsEngine {
         Runnable closeAll = () -> {
             for (Connection connection : List.copyOf(connections.values())) {
                 connection.closeAfterFlush(CloseCodes.GOING_AWAY, "server is shutting down");
+            }
+            synchronized (runtimesLock) {
+                // the grace is over: replies still running end now, so every world saves what it has and unloads
+                runtimes.values().forEach(WorldRuntime::stopReplies);
             }
             whenAllUnloaded(() -> {
                 heartbeatTask.cancel(false);

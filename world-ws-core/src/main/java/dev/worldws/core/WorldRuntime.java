@@ -176,6 +176,20 @@ final class WorldRuntime {
         }
     }
 
+    /**
+     * The engine is stopping and its grace is over: queued replies are dropped, no new one starts, and the running
+     * one ends now with an error step, so the world saves the conversation so far and unloads without waiting.
+     */
+    void stopReplies() {
+        actor.execute(() -> {
+            stopping = true;
+            replies.clear();
+            if (current != null) {
+                current.abort(new IllegalStateException("the server is shutting down"));
+            }
+        });
+    }
+
     /** The last connection left (engine.runtimesLock decided it); unload once idle. */
     void closeWhenIdle() {
         actor.execute(this::finishCloseIfIdle);
@@ -205,14 +219,21 @@ final class WorldRuntime {
                 Boolean recovered = null;
                 List<WorldEvent> missed = List.of();
                 if (select.resumeFrom() != null) {
-                    String epoch = select.epoch() == null ? position.epoch() : select.epoch();
-                    Optional<List<WorldEvent>> since = engine.bus.eventsSince(key,
-                            new StreamPosition(select.resumeFrom(), epoch));
+                    // a seq without its epoch may be from before a restart or a topic reset, when seqs began again:
+                    // only a fresh snapshot is sure to leave no silent gap
+                    Optional<List<WorldEvent>> since = select.epoch() == null ? Optional.empty()
+                            : engine.bus.eventsSince(key, new StreamPosition(select.resumeFrom(), select.epoch()));
                     recovered = since.isPresent();
                     missed = since.orElse(List.of());
                 }
                 boolean justCreated = created && !createdReported;
                 createdReported = true;
+                if (justCreated && !select.persistent()) {
+                    // only the select that created a world may make it temporary: never delete an existing one
+                    synchronized (engine.runtimesLock) {
+                        temporary = true;
+                    }
+                }
                 String templateName = world.config().metadata() != null
                         ? world.config().metadata().originalTemplate().value() : select.templateName().value();
                 String historyChat = currentChat();

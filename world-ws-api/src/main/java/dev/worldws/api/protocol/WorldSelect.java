@@ -10,11 +10,12 @@ import java.util.OptionalLong;
  *
  * @param templateName the template a new world is cloned from; an existing world of that name is opened as it is
  * @param worldName the world's name in the user's space
- * @param persistent {@code false} deletes the world once its last connection leaves; defaults to {@code true}
+ * @param persistent {@code false} deletes the world once its last connection leaves, if this select created it (an
+ *        existing world is never made temporary); defaults to {@code true}
  * @param resumeFrom the last {@code seq} the client saw of this world, to receive exactly what it missed; or
  *        {@code null} for a fresh snapshot
  * @param epoch the {@code epoch} the client's {@code resumeFrom} belongs to (from {@code world_selected}); or
- *        {@code null} to assume the server's current one
+ *        {@code null}, which gets a fresh snapshot ({@code recovered: false}): without it the seq cannot be trusted
  */
 public record WorldSelect(TemplateName templateName, WorldName worldName, boolean persistent, Long resumeFrom,
         String epoch) implements ClientRequest {
