@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -169,6 +170,61 @@ public final class RecordingClient {
     /** The next message answering request {@code id}. */
     public JsonNode replyTo(String id) {
         return next(message -> id.equals(message.path("replyTo").asText(null)));
+    }
+
+    /**
+     * The next message answering request {@code id}, skipping others; empty if the connection closes before the
+     * answer comes. Fails after {@link #DEFAULT_TIMEOUT} if neither happens.
+     */
+    public Optional<JsonNode> replyToUnlessClosed(String id) {
+        long deadline = System.nanoTime() + DEFAULT_TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            String text;
+            try {
+                text = received.poll(20, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted while waiting for a message", e);
+            }
+            if (text != null) {
+                JsonNode message = parse(text);
+                if (id.equals(message.path("replyTo").asText(null))) {
+                    return Optional.of(message);
+                }
+            } else if (closed.isDone() && received.isEmpty()) {
+                return Optional.empty();
+            }
+        }
+        throw new AssertionError("timed out after " + DEFAULT_TIMEOUT.toMillis() + " ms waiting for the answer to " + id);
+    }
+
+    /**
+     * Floods the server with pings the way a misbehaving client would, yet one at a time: each ping is sent once
+     * the previous one is answered (by {@code pong} or an error), until the server closes the connection or
+     * {@code maxFrames} were sent. Lockstep keeps the test deterministic: when the server closes, it has read every
+     * frame, so its TCP stack never resets the connection over unread data (which a client would see as 1006).
+     *
+     * @return the answers' types, with errors given by their code (for example {@code pong}, {@code rate_limited})
+     */
+    public List<String> floodWithPingsInLockstep(int maxFrames) {
+        List<String> answers = new ArrayList<>();
+        for (int i = 0; i < maxFrames && !isClosed(); i++) {
+            String id;
+            try {
+                id = request("ping", Map.of());
+            } catch (AssertionError | RuntimeException closedMeanwhile) {
+                break;
+            }
+            Optional<JsonNode> answer = replyToUnlessClosed(id);
+            if (answer.isEmpty()) {
+                break;
+            }
+            JsonNode message = answer.get();
+            answers.add(message.path("type").asText().equals("error")
+                    ? message.path("payload").path("code").asText()
+                    : message.path("type").asText());
+        }
+        return answers;
     }
 
     /** Messages up to and including the first one satisfying {@code last}. */
