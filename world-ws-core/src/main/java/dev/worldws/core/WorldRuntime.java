@@ -65,8 +65,10 @@ final class WorldRuntime {
     /**
      * Reply text gathered before a chunk step is published, and how long a smaller piece may wait: a responder that
      * streams word by word would otherwise put one frame per word into every connection's bounded outbound queue.
+     * Small enough that a reply of a sentence or two still visibly grows in several steps; large enough that the
+     * longest message (32,768 characters, which the default offline reply quotes) stays far below the queue bound.
      */
-    static final int CHUNK_CHARS = 256;
+    static final int CHUNK_CHARS = 32;
     static final long CHUNK_MILLIS = 50;
 
     enum State { ACTIVE, CLOSING, CLOSED }
