@@ -58,6 +58,8 @@ final class DefaultEngine implements WorldWsEngine {
     final EventBus bus;
     final Clock clock;
     final ExecutorService executor;
+    /** Runs every store call (they block on the disk), so that no world's actor waits for one. */
+    final ExecutorService storage;
     final ScheduledExecutorService scheduler;
     final Limits limits;
     final Heartbeat heartbeat;
@@ -71,6 +73,7 @@ final class DefaultEngine implements WorldWsEngine {
     private final Duration anonymousGrace;
     private final ResumeTokens tokens;
     private final boolean ownsExecutor;
+    private final boolean ownsStorage;
     private final boolean ownsScheduler;
     private final boolean ownsBus;
 
@@ -110,14 +113,16 @@ final class DefaultEngine implements WorldWsEngine {
     }
 
     DefaultEngine(WorldWsEngineBuilder builder, WorldStore store, EventBus bus, boolean ownsBus,
-            ExecutorService executor, boolean ownsExecutor, ScheduledExecutorService scheduler, boolean ownsScheduler,
-            byte[] secret) {
+            ExecutorService executor, boolean ownsExecutor, ExecutorService storage, boolean ownsStorage,
+            ScheduledExecutorService scheduler, boolean ownsScheduler, byte[] secret) {
         this.store = store;
         this.bus = bus;
         this.ownsBus = ownsBus;
         this.clock = builder.clock;
         this.executor = executor;
         this.ownsExecutor = ownsExecutor;
+        this.storage = storage;
+        this.ownsStorage = ownsStorage;
         this.scheduler = scheduler;
         this.ownsScheduler = ownsScheduler;
         this.limits = builder.limits;
@@ -506,23 +511,42 @@ final class DefaultEngine implements WorldWsEngine {
                 }
             }
         }
-        CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).whenCompleteAsync((ignored, failure) -> {
-            try {
-                store.deleteUserSpace(user);
-                for (WorldName world : session.worlds) {
-                    bus.forget(new WorldKey(user, world));
-                }
-            } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "deleting anonymous user " + user + " failed", e);
-            } finally {
-                synchronized (sessionsLock) {
-                    // open() refuses a deleting session, so this is a guard: never drop a session in use
-                    if (session.connections == 0) {
-                        sessions.remove(user, session);
+        // each runtime's unloaded follows its last save, so no late save can bring a deleted world back
+        CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).whenComplete((ignored, failure) ->
+                onStorage(() -> {
+                    try {
+                        store.deleteUserSpace(user);
+                        for (WorldName world : session.worlds) {
+                            bus.forget(new WorldKey(user, world));
+                        }
+                    } catch (RuntimeException e) {
+                        LOG.log(Level.WARNING, "deleting anonymous user " + user + " failed", e);
+                    } finally {
+                        synchronized (sessionsLock) {
+                            // open() refuses a deleting session, so this is a guard: never drop a session in use
+                            if (session.connections == 0) {
+                                sessions.remove(user, session);
+                            }
+                        }
                     }
-                }
+                    return null;
+                }));
+    }
+
+    /**
+     * Runs a store call on the storage executor. Once that executor is shut down (the engine has stopped), the call
+     * runs on the caller's thread instead of being lost.
+     */
+    <T> CompletableFuture<T> onStorage(java.util.function.Supplier<T> call) {
+        try {
+            return CompletableFuture.supplyAsync(call, storage);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            try {
+                return CompletableFuture.completedFuture(call.get());
+            } catch (RuntimeException failure) {
+                return CompletableFuture.failedFuture(failure);
             }
-        }, executor);
+        }
     }
 
     // ---- heartbeat ----
@@ -558,7 +582,9 @@ final class DefaultEngine implements WorldWsEngine {
     public EngineStats stats() {
         int loaded;
         synchronized (runtimesLock) {
-            loaded = runtimes.size();
+            // a world being unloaded counts until its last save is written: it still holds its state, and only then
+            // does the store show everything it had
+            loaded = runtimes.size() + (int) unloading.values().stream().filter(unload -> !unload.isDone()).count();
         }
         return new EngineStats(connections.size(), loaded, messagesIn.sum(), messagesOut.sum(), errors.sum(),
                 bytesIn.sum(), bytesOut.sum(), dropped.sum(), subscriptions.get());
@@ -638,6 +664,10 @@ final class DefaultEngine implements WorldWsEngine {
                 }
                 if (ownsExecutor) {
                     executor.shutdown();
+                }
+                if (ownsStorage) {
+                    // queued work (a guest's deletion) still runs; nothing new is accepted
+                    storage.shutdown();
                 }
                 stopped.complete(null);
             });

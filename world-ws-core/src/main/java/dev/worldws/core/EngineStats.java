@@ -4,7 +4,7 @@ package dev.worldws.core;
  * A snapshot of the engine's counters.
  *
  * @param connections open connections now
- * @param worldsLoaded world runtimes loaded now
+ * @param worldsLoaded world runtimes loaded now, counting those still writing their last changes as they unload
  * @param messagesIn frames received since start
  * @param messagesOut frames sent since start
  * @param errors error replies sent since start

@@ -4,7 +4,6 @@ import dev.worldws.api.AgentId;
 import dev.worldws.api.TemplateName;
 import dev.worldws.api.WorldExistsException;
 import dev.worldws.api.WorldKey;
-import dev.worldws.api.WorldWsException;
 import dev.worldws.api.event.ActivityEvent;
 import dev.worldws.api.event.AgentUpdatedEvent;
 import dev.worldws.api.event.MessageEvent;
@@ -55,13 +54,19 @@ import java.util.concurrent.TimeoutException;
  *
  * <p>Every state change runs on {@link #actor}, a serial executor over the engine's pool, so the world is
  * single-threaded without locks and without ever running on a transport thread. Replies are run one at a time
- * per world; their stream steps are published as the responder produces them.
+ * per world; their stream steps are published as the responder produces them. Store calls (load, clone, save,
+ * delete) run on the engine's storage executor and report back to the actor, which never waits for the disk.
  */
 final class WorldRuntime {
     private static final System.Logger LOG = System.getLogger(WorldRuntime.class.getName());
     private static final String DEFAULT_CHAT = "default";
     /** How long after going idle a changed world is written: coalesces the saves of busy worlds. */
     static final long SAVE_DELAY_MILLIS = 1000;
+    /**
+     * The longest a change waits for its save when the world never goes idle (sustained chat): what a crash can
+     * lose at most, plus one write.
+     */
+    static final long SAVE_MAX_DELAY_MILLIS = 5000;
     /**
      * Reply text gathered before a chunk step is published, and how long a smaller piece may wait: a responder that
      * streams word by word would otherwise put one frame per word into every connection's bounded outbound queue.
@@ -114,7 +119,20 @@ final class WorldRuntime {
     /** The seq of the last message applied to {@link #world} (its memories and event log). */
     private long appliedMessageSeq;
 
+    // actor-confined: the world's writes, one at a time, on the engine's storage executor
+    private boolean saveRunning;
+    /** The latest snapshot waiting for the running save (older waiting ones are replaced: the last one wins). */
+    private World pendingSave;
+    private final List<CompletableFuture<Void>> pendingSaveWaiters = new ArrayList<>();
+    /** Completed once no save runs or waits. */
+    private final List<CompletableFuture<Void>> savesSettledWaiters = new ArrayList<>();
+    /** When the oldest change not yet handed to a save was made (clock millis); meaningful while dirty. */
+    private long dirtySinceMillis;
+
     private record ReplyJob(AgentId agent, MessageEvent message) {
+    }
+
+    private record Loaded(World world, boolean created) {
     }
 
     WorldRuntime(DefaultEngine engine, WorldKey key, TemplateName template, boolean anonymousOwner) {
@@ -127,20 +145,17 @@ final class WorldRuntime {
 
     // ---- lifecycle ----
 
-    /** Loads (or clones) the world and subscribes to its topic, on the actor. */
+    /** Loads (or clones) the world on the storage executor, then subscribes to its topic on the actor. */
     void load(CompletionStage<?> after) {
-        after.whenComplete((ignored, failure) -> actor.execute(() -> {
+        after.whenComplete((ignored, previous) -> engine.onStorage(this::readOrClone)
+                .whenComplete((read, failure) -> actor.execute(() -> {
             try {
-                if (engine.store.exists(key)) {
-                    world = engine.store.load(key);
-                } else {
-                    try {
-                        world = engine.store.cloneFromTemplate(template, key);
-                        created = true;
-                    } catch (WorldExistsException raced) {
-                        world = engine.store.load(key);
-                    }
+                if (failure != null) {
+                    throw failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                            ? asRuntime(failure.getCause()) : asRuntime(failure);
                 }
+                world = read.world();
+                created = read.created();
                 // what the bus sequenced before this runtime subscribed was applied (and saved) by an earlier one
                 appliedMessageSeq = engine.bus.position(key).seq();
                 subscription = engine.bus.subscribe(key, event -> true, this::onBusEvent);
@@ -151,7 +166,24 @@ final class WorldRuntime {
                 engine.runtimeFailed(this);
                 unloaded.complete(null);
             }
-        }));
+        })));
+    }
+
+    /** On the storage executor. */
+    private Loaded readOrClone() {
+        if (engine.store.exists(key)) {
+            return new Loaded(engine.store.load(key), false);
+        }
+        try {
+            return new Loaded(engine.store.cloneFromTemplate(template, key), true);
+        } catch (WorldExistsException raced) {
+            return new Loaded(engine.store.load(key), false);
+        }
+    }
+
+    private static RuntimeException asRuntime(Throwable failure) {
+        return failure instanceof RuntimeException runtime ? runtime
+                : new IllegalStateException(failure.getMessage(), failure);
     }
 
     /** Called (on the actor) once no connection holds the world any more and it is idle: save and release. */
@@ -164,18 +196,31 @@ final class WorldRuntime {
             subscription.close();
             engine.subscriptionsClosed();
         }
+        CompletableFuture<Void> released;
         try {
             if (temporary) {
-                engine.store.delete(key);
-                engine.bus.forget(key);
-            } else if (dirty && !(anonymousOwner && engine.deletedOnLeave(key.userId()))) {
-                save();
+                // after any save still running, so that no write can bring the deleted world back
+                released = savesSettled().thenCompose(ignored -> engine.onStorage(() -> {
+                    engine.store.delete(key);
+                    engine.bus.forget(key);
+                    return null;
+                }));
+            } else {
+                if (dirty && !(anonymousOwner && engine.deletedOnLeave(key.userId()))) {
+                    save();
+                }
+                // unloaded (which a reload of this world, a guest's deletion and shutdown wait for) follows the writes
+                released = savesSettled();
             }
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "saving " + key + " on unload failed", e);
-        } finally {
-            unloaded.complete(null);
+            released = CompletableFuture.failedFuture(e);
         }
+        released.whenComplete((ignored, failure) -> {
+            if (failure != null) {
+                LOG.log(Level.WARNING, "unloading " + key + " failed", failure);
+            }
+            unloaded.complete(null);
+        });
     }
 
     /**
@@ -295,53 +340,81 @@ final class WorldRuntime {
     }
 
     CompletionStage<Void> updateAgent(Connection connection, AgentUpdate update, String requestId) {
-        return onActor(connection, requestId, () -> {
+        return onActorAsync(connection, requestId, () -> {
             Optional<Agent> found = world.agent(update.agentName());
             if (found.isEmpty()) {
                 connection.sendError(requestId, ErrorCode.AGENT_NOT_FOUND, "world " + key.worldName()
                         + " has no agent \"" + update.agentName() + "\"", Map.of("agentName", update.agentName().value()));
-                return;
+                return CompletableFuture.completedFuture(null);
             }
             Agent agent = found.get();
             AgentConfig config = update.config().applyTo(agent.config());
             String prompt = update.config().applyToPrompt(agent.systemPrompt());
-            World changed = world.withAgent(agent.withConfig(config).withSystemPrompt(prompt));
-            engine.store.save(key, changed);
-            world = changed;
-            AgentUpdatedEvent event = new AgentUpdatedEvent(key, lastChatId, 0, engine.clock.instant(), config, prompt,
-                    connection.clientId, agent.memory().size());
-            publishState(event).whenComplete((sequenced, failure) -> {
-                if (failure != null) {
-                    engine.replyError(connection, requestId, failure);
-                } else {
-                    connection.send(requestId, new Status(Status.AGENT_UPDATE_APPLIED, "agent " + config.id()
-                            + " updated", Map.of("agentName", config.id().value(), "seq", sequenced.seq())));
+            world = world.withAgent(agent.withConfig(config).withSystemPrompt(prompt));
+            // the update is announced once it is on disk; the actor goes on meanwhile
+            CompletableFuture<Void> done = new CompletableFuture<>();
+            writeLater(world).whenComplete((written, writeFailure) -> actor.execute(() -> {
+                try {
+                    if (writeFailure != null) {
+                        // not written: undo it (unless a later update replaced it), as if it had never been applied
+                        world.agent(agent.id()).filter(now -> now.config().equals(config)).ifPresent(now ->
+                                world = world.withAgent(now.withConfig(agent.config())
+                                        .withSystemPrompt(agent.systemPrompt())));
+                        engine.replyError(connection, requestId, writeFailure);
+                        return;
+                    }
+                    AgentUpdatedEvent event = new AgentUpdatedEvent(key, lastChatId, 0, engine.clock.instant(), config,
+                            prompt, connection.clientId, agent.memory().size());
+                    publishState(event).whenComplete((sequenced, failure) -> {
+                        if (failure != null) {
+                            engine.replyError(connection, requestId, failure);
+                        } else {
+                            connection.send(requestId, new Status(Status.AGENT_UPDATE_APPLIED, "agent " + config.id()
+                                    + " updated", Map.of("agentName", config.id().value(), "seq", sequenced.seq())));
+                        }
+                    });
+                } catch (RuntimeException e) {
+                    engine.replyError(connection, requestId, e);
+                } finally {
+                    done.complete(null);
                 }
-            });
+            }));
+            return done;
         });
     }
 
     CompletionStage<Void> reload(Connection connection, String requestId) {
-        return onActor(connection, requestId, () -> {
-            if (dirty) {
-                // acknowledged changes (messages, memories) may still wait for the debounced save: write them first,
-                // so the reload shows the store's edits on top of them instead of losing them
-                engine.store.save(key, world);
-                dirty = false;
-            }
-            World reread = engine.store.load(key);
-            world = reread;
-            dirty = false;
-            WorldReloadedEvent event = new WorldReloadedEvent(key, lastChatId, 0, engine.clock.instant(), reread,
-                    connection.clientId);
-            publishState(event).whenComplete((sequenced, failure) -> {
-                if (failure != null) {
-                    engine.replyError(connection, requestId, failure);
-                } else {
-                    connection.send(requestId, new Status(Status.WORLD_RELOAD_APPLIED, "world reloaded from the store",
-                            Map.of("seq", sequenced.seq())));
-                }
-            });
+        return onActorAsync(connection, requestId, () -> {
+            // acknowledged changes (messages, memories) may still wait for the debounced save: write them first (and
+            // let a running save finish), so the reload shows the store's edits on top of them instead of losing them
+            CompletableFuture<Void> written = dirty ? writeLater(world) : savesSettled();
+            CompletableFuture<Void> done = new CompletableFuture<>();
+            written.thenCompose(ignored -> engine.onStorage(() -> engine.store.load(key)))
+                    .whenComplete((reread, failure) -> actor.execute(() -> {
+                        try {
+                            if (failure != null) {
+                                engine.replyError(connection, requestId, failure);
+                                return;
+                            }
+                            world = reread;
+                            dirty = false;
+                            WorldReloadedEvent event = new WorldReloadedEvent(key, lastChatId, 0,
+                                    engine.clock.instant(), reread, connection.clientId);
+                            publishState(event).whenComplete((sequenced, published) -> {
+                                if (published != null) {
+                                    engine.replyError(connection, requestId, published);
+                                } else {
+                                    connection.send(requestId, new Status(Status.WORLD_RELOAD_APPLIED,
+                                            "world reloaded from the store", Map.of("seq", sequenced.seq())));
+                                }
+                            });
+                        } catch (RuntimeException e) {
+                            engine.replyError(connection, requestId, e);
+                        } finally {
+                            done.complete(null);
+                        }
+                    }));
+            return done;
         });
     }
 
@@ -370,6 +443,26 @@ final class WorldRuntime {
             } catch (RuntimeException e) {
                 engine.replyError(connection, requestId, e);
             } finally {
+                done.complete(null);
+            }
+        }));
+        return done;
+    }
+
+    /** Like {@link #onActor}, for work that finishes later: the request is done when {@code work}'s stage is. */
+    private CompletionStage<Void> onActorAsync(Connection connection, String requestId,
+            java.util.function.Supplier<CompletionStage<?>> work) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        loaded.whenComplete((ignored, failure) -> actor.execute(() -> {
+            try {
+                if (failure != null) {
+                    engine.replyError(connection, requestId, failure);
+                    done.complete(null);
+                } else {
+                    work.get().whenComplete((result, ignoredFailure) -> done.complete(null));
+                }
+            } catch (RuntimeException e) {
+                engine.replyError(connection, requestId, e);
                 done.complete(null);
             }
         }));
@@ -467,7 +560,7 @@ final class WorldRuntime {
         }
         world = ChatLog.append(updated, message);
         appliedMessageSeq = Math.max(appliedMessageSeq, message.seq());
-        dirty = true;
+        markDirty();
         if (engine.nodeId.equals(message.origin())) {
             awaitingEcho--;
             activitySinceIdle = true;
@@ -522,7 +615,7 @@ final class WorldRuntime {
         String agentId = agent.id().value();
         long replyNumber = agent.memory().stream().filter(item -> "assistant".equals(item.role())).count();
         world = world.withAgent(agent.withConfig(agent.config().withLlmCallCount(agent.config().llmCallCount() + 1)));
-        dirty = true;
+        markDirty();
         String prefix = agent.config().autoReply() && message.senderType() == SenderType.AGENT
                 ? "@" + message.sender() + " " : "";
         ReplyStream stream = new ReplyStream(message, agentId, newMessageId(), prefix);
@@ -643,6 +736,7 @@ final class WorldRuntime {
             String text = pending.toString();
             pending.setLength(0);
             publishStep(message, agentId, messageId, StreamEvent.Kind.CHUNK, text);
+            saveIfOverdue();
         }
 
         /** Publishes what is gathered; from now on chunks are dropped. */
@@ -763,19 +857,103 @@ final class WorldRuntime {
         }
     }
 
-    private void trySave() {
-        try {
-            save();
-        } catch (WorldWsException e) {
-            LOG.log(Level.WARNING, "saving " + key + " failed; will retry when it next goes idle", e);
+    /**
+     * The world changed: it is written {@link #SAVE_DELAY_MILLIS} after it next goes idle, and, in a world that is
+     * never idle that long (sustained chat, long streamed replies), with the first change or stream step that comes
+     * {@link #SAVE_MAX_DELAY_MILLIS} after the oldest unsaved change. No timer per world: a busy world has events.
+     */
+    private void markDirty() {
+        if (!dirty) {
+            dirty = true;
+            dirtySinceMillis = engine.clock.millis();
+        } else {
+            saveIfOverdue();
         }
+    }
+
+    private void saveIfOverdue() {
+        if (dirty && engine.clock.millis() - dirtySinceMillis >= SAVE_MAX_DELAY_MILLIS && state() == State.ACTIVE) {
+            trySave();
+        }
+    }
+
+    private void trySave() {
+        save();
     }
 
     private void save() {
         if (!temporaryNow()) {
-            engine.store.save(key, world);
-            dirty = false;
+            writeLater(world);
         }
+    }
+
+    /**
+     * Hands {@code snapshot} to the storage executor and returns at once: the world's saves run one at a time, in
+     * order; while one runs, only the latest snapshot waits (older waiting ones are dropped, the last one wins). The
+     * result completes (on a storage thread) when {@code snapshot} or a later one is written, or fails with the
+     * store's error.
+     */
+    private CompletableFuture<Void> writeLater(World snapshot) {
+        CompletableFuture<Void> written = new CompletableFuture<>();
+        dirty = false;
+        if (saveRunning) {
+            pendingSave = snapshot;
+            pendingSaveWaiters.add(written);
+        } else {
+            startSave(snapshot, List.of(written));
+        }
+        return written;
+    }
+
+    private void startSave(World snapshot, List<CompletableFuture<Void>> waiters) {
+        saveRunning = true;
+        engine.onStorage(() -> {
+            engine.store.save(key, snapshot);
+            return null;
+        }).whenComplete((ignored, failure) -> actor.execute(() -> saveFinished(waiters, failure)));
+    }
+
+    private void saveFinished(List<CompletableFuture<Void>> waiters, Throwable failure) {
+        saveRunning = false;
+        Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                ? failure.getCause() : failure;
+        if (cause instanceof dev.worldws.api.WorldNotFoundException) {
+            // the world was deleted (its guest left, or it was temporary): nothing to keep, and never recreate it
+            LOG.log(Level.DEBUG, "{0} was deleted; its last changes are not saved", key);
+        } else if (cause != null) {
+            LOG.log(Level.WARNING, "saving " + key + " failed; will retry when it next goes idle", cause);
+            if (pendingSave == null && state() == State.ACTIVE) {
+                markDirty();
+            }
+        }
+        for (CompletableFuture<Void> waiter : waiters) {
+            if (cause == null) {
+                waiter.complete(null);
+            } else {
+                waiter.completeExceptionally(cause);
+            }
+        }
+        if (pendingSave != null) {
+            World next = pendingSave;
+            List<CompletableFuture<Void>> nextWaiters = List.copyOf(pendingSaveWaiters);
+            pendingSave = null;
+            pendingSaveWaiters.clear();
+            startSave(next, nextWaiters);
+            return;
+        }
+        List<CompletableFuture<Void>> settled = List.copyOf(savesSettledWaiters);
+        savesSettledWaiters.clear();
+        settled.forEach(waiter -> waiter.complete(null));
+    }
+
+    /** Completes (never exceptionally) once no save of this world runs or waits; call on the actor. */
+    private CompletableFuture<Void> savesSettled() {
+        if (!saveRunning) {
+            return CompletableFuture.completedFuture(null);
+        }
+        CompletableFuture<Void> settled = new CompletableFuture<>();
+        savesSettledWaiters.add(settled);
+        return settled;
     }
 
     private boolean temporaryNow() {

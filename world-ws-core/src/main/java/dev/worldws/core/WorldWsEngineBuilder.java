@@ -40,6 +40,7 @@ public final class WorldWsEngineBuilder {
     Authenticator authenticator = Authenticator.anonymous();
     Clock clock = Clock.systemUTC();
     ExecutorService executor;
+    ExecutorService storageExecutor;
     ScheduledExecutorService scheduler;
     Limits limits = Limits.defaults();
     Heartbeat heartbeat = Heartbeat.defaults();
@@ -97,7 +98,7 @@ public final class WorldWsEngineBuilder {
     }
 
     /**
-     * The pool that runs store calls, agent replies and request handling (serially per world on top of it).
+     * The pool that runs the worlds' actors, agent replies and request handling (serially per world on top of it).
      * Default: a pool of {@code max(2, processors)} daemon threads, owned and shut down by the engine. An executor
      * given here is not shut down by the engine.
      */
@@ -105,6 +106,22 @@ public final class WorldWsEngineBuilder {
         this.executor = Objects.requireNonNull(pool, "executor");
         return this;
     }
+
+    /**
+     * The pool that runs every {@link WorldStore} call: loading and cloning worlds on select, saves, deletions of
+     * worlds and of guests' spaces, reload's re-read. They block on the disk ({@code fsync}), so they never run on
+     * the {@link #executor(ExecutorService) executor} that runs the worlds, nor on a transport thread. A world's
+     * saves still run one at a time and in order. Default: {@value #DEFAULT_STORAGE_THREADS} daemon threads named
+     * {@code world-ws-storage-N}, owned and shut down by the engine. An executor given here is not shut down by the
+     * engine.
+     */
+    public WorldWsEngineBuilder storageExecutor(ExecutorService pool) {
+        this.storageExecutor = Objects.requireNonNull(pool, "storageExecutor");
+        return this;
+    }
+
+    /** Threads of the default {@link #storageExecutor(ExecutorService) storage executor}: they mostly wait. */
+    static final int DEFAULT_STORAGE_THREADS = 16;
 
     /** The timer for heartbeats and delayed cleanup. Default: one daemon thread, owned by the engine. */
     public WorldWsEngineBuilder scheduler(ScheduledExecutorService timer) {
@@ -212,6 +229,10 @@ public final class WorldWsEngineBuilder {
                 ? Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()),
                         daemonThreads("world-ws-worker-"))
                 : executor;
+        boolean ownsStorage = storageExecutor == null;
+        ExecutorService storage = ownsStorage
+                ? Executors.newFixedThreadPool(DEFAULT_STORAGE_THREADS, daemonThreads("world-ws-storage-"))
+                : storageExecutor;
         boolean ownsScheduler = scheduler == null;
         ScheduledExecutorService timer = ownsScheduler
                 ? Executors.newSingleThreadScheduledExecutor(daemonThreads("world-ws-timer-")) : scheduler;
@@ -220,7 +241,8 @@ public final class WorldWsEngineBuilder {
             secret = new byte[32];
             new SecureRandom().nextBytes(secret);
         }
-        return new DefaultEngine(this, worldStore, bus, ownsBus, pool, ownsExecutor, timer, ownsScheduler, secret);
+        return new DefaultEngine(this, worldStore, bus, ownsBus, pool, ownsExecutor, storage, ownsStorage, timer,
+                ownsScheduler, secret);
     }
 
     private static ThreadFactory daemonThreads(String prefix) {

@@ -36,7 +36,8 @@ class GuestDeletionRaceTest {
 
     private DefaultEngine start(Duration grace) {
         engine = (DefaultEngine) WorldWsEngine.builder().store(store).clock(clock).scheduler(scheduler)
-                .executor(executor).authenticator(TestWorlds.BY_HEADER).anonymousGracePeriod(grace).build();
+                .executor(executor).storageExecutor(executor).authenticator(TestWorlds.BY_HEADER)
+                .anonymousGracePeriod(grace).build();
         return engine;
     }
 

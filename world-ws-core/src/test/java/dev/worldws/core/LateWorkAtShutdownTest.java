@@ -26,7 +26,8 @@ class LateWorkAtShutdownTest {
     private final ManualExecutor executor = new ManualExecutor();
     private final WorldStore store = WorldStores.inMemory(TestWorlds.templates(), clock);
     private final DefaultEngine engine = (DefaultEngine) WorldWsEngine.builder().store(store).clock(clock)
-            .scheduler(scheduler).executor(executor).authenticator(TestWorlds.BY_HEADER).build();
+            .scheduler(scheduler).executor(executor).storageExecutor(executor).authenticator(TestWorlds.BY_HEADER)
+            .build();
 
     private static String select(String id, String world) {
         return RecordingClient.requestFrame("world_select", id, Map.of("templateName", "garden", "worldName", world));

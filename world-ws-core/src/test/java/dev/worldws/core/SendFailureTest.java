@@ -20,7 +20,7 @@ class SendFailureTest {
     private final ManualExecutor executor = new ManualExecutor();
     private final DefaultEngine engine = (DefaultEngine) WorldWsEngine.builder()
             .store(WorldStores.inMemory(TestWorlds.templates(), clock)).clock(clock).scheduler(scheduler)
-            .executor(executor).authenticator(TestWorlds.BY_HEADER).build();
+            .executor(executor).storageExecutor(executor).authenticator(TestWorlds.BY_HEADER).build();
 
     @AfterEach
     void stop() {
