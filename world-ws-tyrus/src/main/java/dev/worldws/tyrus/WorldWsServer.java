@@ -111,6 +111,7 @@ public final class WorldWsServer {
             if (webSocketEnabled) {
                 wsContainer = new BoundServerContainer(WorldWsEndpoint.hardLimit(engine) + 1024);
                 listener.registerAddOn(new WebSocketAddOn(wsContainer, "/"));
+                listener.registerAddOn(new UpgradeRequestRelease());
             }
             ExecutorService executor = Executors.newFixedThreadPool(httpThreads, daemonThreads("world-ws-http"));
             server.getServerConfiguration().addHttpHandler(new RouteHandler(executor), "/");
