@@ -210,7 +210,10 @@ final class WorldRuntime {
                     save();
                 }
                 // unloaded (which a reload of this world, a guest's deletion and shutdown wait for) follows the writes
-                released = savesSettled();
+                released = savesSettled().thenCompose(ignored -> engine.onStorage(() -> {
+                    engine.store.release(key);
+                    return null;
+                }));
             }
         } catch (RuntimeException e) {
             released = CompletableFuture.failedFuture(e);

@@ -206,6 +206,22 @@ public abstract class WorldStoreContract {
         }
 
         @Test
+        @DisplayName("a conversation saved message by message loads back whole, also after the world was released")
+        void growingConversation() {
+            World world = store.cloneFromTemplate(GARDEN, ALICE_HOME);
+            for (int i = 1; i <= 4; i++) {
+                world = SampleWorlds.remember(SampleWorlds.remember(world, "poet", "verse " + i), "gardener", "row " + i);
+                store.save(ALICE_HOME, world);
+                assertThat(store.load(ALICE_HOME)).isEqualTo(world);
+            }
+            store.release(ALICE_HOME);
+            assertThat(store.load(ALICE_HOME)).as("release changes nothing stored").isEqualTo(world);
+            world = SampleWorlds.remember(world, "poet", "after the release");
+            store.save(ALICE_HOME, world);
+            assertThat(store.load(ALICE_HOME)).isEqualTo(world);
+        }
+
+        @Test
         @DisplayName("agents, chats and events removed in a save are gone when loaded")
         void removals() {
             World clone = store.cloneFromTemplate(GARDEN, ALICE_HOME);

@@ -82,6 +82,15 @@ public interface WorldStore {
      */
     void save(WorldKey key, World world);
 
+    /**
+     * Tells the store that the caller has unloaded this world (its last save has returned), so that the store can
+     * drop anything it keeps in memory to make the world's next save cheaper. Never changes stored data; the
+     * world may be loaded again at any time. The default does nothing.
+     */
+    default void release(WorldKey key) {
+        // a store that keeps nothing per world has nothing to drop
+    }
+
     /** The names of the user's worlds, sorted; empty if the user has no space. */
     List<WorldName> listWorlds(UserId user);
 

@@ -71,6 +71,7 @@ final class FileWorldStore implements WorldStore {
     private final Clock clock;
     private final AtomicFiles files;
     private final WorldCodec codec = new WorldCodec();
+    private final ArrayFiles arrays;
     private final Path usersReal;
     private final ReentrantReadWriteLock[] locks = new ReentrantReadWriteLock[LOCK_STRIPES];
 
@@ -78,6 +79,7 @@ final class FileWorldStore implements WorldStore {
         this.layout = new StorageLayout(dataDir);
         this.clock = Objects.requireNonNull(clock, "clock");
         this.files = Objects.requireNonNull(files, "files");
+        this.arrays = new ArrayFiles(files, codec);
         try {
             Files.createDirectories(layout.usersDir());
             this.usersReal = layout.usersDir().toRealPath();
@@ -187,6 +189,7 @@ final class FileWorldStore implements WorldStore {
                     guardWritable(worldDir);
                     deleteTree(worldDir);
                 }
+                arrays.forget(worldDir);
                 Files.move(staging, worldDir, StandardCopyOption.ATOMIC_MOVE);
                 AtomicFiles.forceDirectory(worldDir.getParent());
             } catch (IOException e) {
@@ -219,6 +222,12 @@ final class FileWorldStore implements WorldStore {
         });
     }
 
+    /** Drops what this store remembers of the world's last writes, which makes its saves append. */
+    @Override
+    public void release(WorldKey key) {
+        arrays.forget(layout.worldDir(key));
+    }
+
     @Override
     public List<WorldName> listWorlds(UserId user) {
         return listNames(layout.userWorldsDir(user), WorldName::isValid, WorldName::new,
@@ -238,6 +247,7 @@ final class FileWorldStore implements WorldStore {
                 return false;
             }
             guardWritable(worldDir);
+            arrays.forget(worldDir);
             Path doomed = worldDir.resolveSibling(".deleted-" + UUID.randomUUID());
             try {
                 Files.move(worldDir, doomed, StandardCopyOption.ATOMIC_MOVE);
@@ -269,7 +279,7 @@ final class FileWorldStore implements WorldStore {
             String prompt = Files.isRegularFile(promptFile) ? new String(read(promptFile), StandardCharsets.UTF_8) : "";
             Path memoryFile = agentDir.resolve(MEMORY);
             List<MemoryItem> memory = Files.isRegularFile(memoryFile)
-                    ? codec.memory(codec.readArray(read(memoryFile), relative(memoryFile)), relative(memoryFile))
+                    ? codec.memory(readGrowingArray(memoryFile), relative(memoryFile))
                     : List.of();
             agents.add(new Agent(agent, prompt, memory));
         }
@@ -279,10 +289,17 @@ final class FileWorldStore implements WorldStore {
         }
         List<EventLogEntry> events = new ArrayList<>();
         for (Path eventFile : jsonFiles(dir.resolve("events"))) {
-            events.addAll(codec.events(codec.readArray(read(eventFile), relative(eventFile)), stem(eventFile),
+            events.addAll(codec.events(readGrowingArray(eventFile), stem(eventFile),
                     relative(eventFile)));
         }
         return WorldOrder.canonical(new World(config, agents, chats, events));
+    }
+
+    private List<Object> readGrowingArray(Path file) {
+        String source = relative(file);
+        return codec.readGrowingArray(read(file), source, dropped -> LOG.log(System.Logger.Level.WARNING,
+                "{0} ended in the middle of an append (a crash while it was written?): read the items before the"
+                        + " last {1} bytes; the next save rewrites it whole", source, dropped));
     }
 
     private byte[] read(Path file) {
@@ -318,7 +335,7 @@ final class FileWorldStore implements WorldStore {
             if (!agent.systemPrompt().isEmpty() || Files.exists(promptFile)) {
                 files.write(promptFile, agent.systemPrompt().getBytes(StandardCharsets.UTF_8));
             }
-            files.write(agentDir.resolve(MEMORY), codec.write(codec.memoryJson(agent.memory())));
+            arrays.write(dir, agentDir.resolve(MEMORY), agent.memory(), codec::memoryJson);
         }
         for (Path agentDir : children(agentsDir, Files::isDirectory)) {
             String folder = agentDir.getFileName().toString();
@@ -347,7 +364,7 @@ final class FileWorldStore implements WorldStore {
         Set<String> eventFiles = new HashSet<>();
         eventsByChat.forEach((chatId, entries) -> {
             eventFiles.add(chatId + ".json");
-            files.write(dir.resolve("events").resolve(chatId + ".json"), codec.write(codec.eventsJson(entries)));
+            arrays.write(dir, dir.resolve("events").resolve(chatId + ".json"), entries, codec::eventsJson);
         });
         removeStaleJson(dir.resolve("events"), eventFiles);
     }

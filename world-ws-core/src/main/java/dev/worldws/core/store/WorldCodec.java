@@ -59,6 +59,8 @@ final class WorldCodec {
     private final ObjectMapper mapper = new ObjectMapper()
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     private final ObjectWriter writer;
+    private final com.fasterxml.jackson.databind.ObjectReader itemReader =
+            mapper.readerFor(Object.class).without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     WorldCodec() {
         DefaultIndenter indenter = new DefaultIndenter("  ", "\n");
@@ -90,6 +92,67 @@ final class WorldCodec {
             throw new CorruptWorldException("corrupt world file " + source + ": expected a JSON array");
         }
         return new ArrayList<>(list);
+    }
+
+    /**
+     * Parses a JSON array that is extended by appends ({@link ArrayFiles}): a file cut short by a crash during an
+     * append (it ends inside an item, or with the zeros a file system leaves for blocks it had not written) reads
+     * as the items before the cut. Anything else that does not parse is corrupt, as for {@link #readArray}.
+     *
+     * @param cut told how many bytes were dropped from the end of the file, when any were
+     */
+    List<Object> readGrowingArray(byte[] bytes, String source, java.util.function.IntConsumer cut) {
+        int length = bytes.length;
+        while (length > 0 && bytes[length - 1] == 0) {
+            length--;
+        }
+        try {
+            Object value = mapper.readValue(bytes, 0, length, Object.class);
+            if (value instanceof List<?> list) {
+                if (length < bytes.length) {
+                    cut.accept(bytes.length - length);
+                }
+                return new ArrayList<>(list);
+            }
+            throw new CorruptWorldException("corrupt world file " + source + ": expected a JSON array");
+        } catch (java.io.IOException e) {
+            if (endsInside(e, length)) {
+                return itemsBeforeCut(bytes, length, source, cut);
+            }
+            throw new CorruptWorldException("corrupt world file " + source + ": " + firstLine(e.getMessage()), e);
+        }
+    }
+
+    /** Whether parsing failed because the input stopped: inside a value, or in a literal such as {@code tr}. */
+    private static boolean endsInside(java.io.IOException e, int length) {
+        if (e instanceof com.fasterxml.jackson.core.io.JsonEOFException) {
+            return true;
+        }
+        return e instanceof com.fasterxml.jackson.core.JsonParseException parse && parse.getLocation() != null
+                && parse.getLocation().getByteOffset() >= length - 5;
+    }
+
+    private List<Object> itemsBeforeCut(byte[] bytes, int length, String source, java.util.function.IntConsumer cut) {
+        List<Object> items = new ArrayList<>();
+        long kept = 0;
+        try (com.fasterxml.jackson.core.JsonParser parser = mapper.getFactory().createParser(bytes, 0, length)) {
+            if (parser.nextToken() != com.fasterxml.jackson.core.JsonToken.START_ARRAY) {
+                throw new CorruptWorldException("corrupt world file " + source + ": expected a JSON array");
+            }
+            kept = parser.currentLocation().getByteOffset();
+            while (parser.nextToken() != null && parser.currentToken() != com.fasterxml.jackson.core.JsonToken.END_ARRAY) {
+                items.add(itemReader.readValue(parser));
+                kept = parser.currentLocation().getByteOffset();
+            }
+        } catch (java.io.IOException e) {
+            if (endsInside(e, length)) {
+                cut.accept((int) (bytes.length - kept));
+                return items;
+            }
+            throw new CorruptWorldException("corrupt world file " + source + ": " + firstLine(e.getMessage()), e);
+        }
+        cut.accept((int) (bytes.length - kept));
+        return items;
     }
 
     private Object parse(byte[] bytes, String source) {

@@ -23,6 +23,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -138,8 +139,25 @@ class FileWorldStoreSafetyTest {
             store.save(ALICE_HOME, clone);
             assertThat(files.written).isEmpty();
 
+            Map<Path, byte[]> before = contents(worldDir(ALICE_HOME));
             store.save(ALICE_HOME, SampleWorlds.remember(clone, "poet", "one new thought"));
-            assertThat(files.written).containsExactly(worldDir(ALICE_HOME).resolve("agents/poet/memory.json"));
+            Map<Path, byte[]> after = contents(worldDir(ALICE_HOME));
+            assertThat(after.keySet()).isEqualTo(before.keySet());
+            assertThat(after.keySet().stream().filter(file -> !Arrays.equals(before.get(file), after.get(file))))
+                    .containsExactly(worldDir(ALICE_HOME).resolve("agents/poet/memory.json"));
+            assertThat(files.written).as("a memory that only grew is appended to, not replaced").isEmpty();
+        }
+
+        private Map<Path, byte[]> contents(Path dir) {
+            Map<Path, byte[]> contents = new java.util.TreeMap<>();
+            try (Stream<Path> walk = Files.walk(dir)) {
+                for (Path file : walk.filter(Files::isRegularFile).toList()) {
+                    contents.put(file, Files.readAllBytes(file));
+                }
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            return contents;
         }
     }
 
@@ -151,7 +169,9 @@ class FileWorldStoreSafetyTest {
         void corruptMemory() throws IOException {
             store.cloneFromTemplate(GARDEN, ALICE_HOME);
             Path memory = worldDir(ALICE_HOME).resolve("agents/poet/memory.json");
-            byte[] garbage = "[{\"role\": \"user\", \"content\": ".getBytes(StandardCharsets.UTF_8);
+            // damaged in the middle; a file merely cut short at its end is what a crash during an append leaves, and
+            // reads back as the items before the cut (FileWorldStoreAppendTest)
+            byte[] garbage = "[{\"role\": \"user\" \"content\": \"hi\"}]".getBytes(StandardCharsets.UTF_8);
             Files.write(memory, garbage);
             assertThatThrownBy(() -> store.load(ALICE_HOME))
                     .isInstanceOf(CorruptWorldException.class)

@@ -1,0 +1,146 @@
+package dev.worldws.core.store;
+
+import dev.worldws.api.StorageException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+
+/**
+ * Writes the files of a world that only grow (an agent's {@code memory.json}, a chat's event log): when the
+ * previous write of a file in this process held a prefix of the new items, only the new items are appended in
+ * place; otherwise the whole file is replaced atomically ({@link AtomicFiles}).
+ *
+ * <p>Why: a busy world is saved every few seconds and its conversation grows with every message, so rewriting
+ * whole files made every save cost the size of the conversation (the disk and the CPU then spent most of their
+ * time re-serialising and re-writing what was already stored). An append costs only what is new.
+ *
+ * <p>An append produces exactly the bytes a full rewrite would (the same indentation), so a file never shows
+ * how it was written. It overwrites the closing {@code "\n]\n"} with the new items and a new closing bracket, and
+ * is forced to disk; a crash in the middle can leave the file cut short (or padded with zeros), which
+ * {@link WorldCodec#readGrowingArray} reads back as the items before the cut: the items being appended are lost,
+ * never the ones stored before. An append that fails with an I/O error falls back to a full atomic rewrite, so the
+ * file is whole again before the save returns.
+ *
+ * <p>What this process last wrote is remembered per world folder, as references to the item lists (shared with the
+ * world the caller holds, so it costs little memory) and the file's size and modification time after the write.
+ * An append happens only if the file on disk still has that size and time: a file changed by anyone else (another
+ * server sharing the data folder, a person with an editor) is rewritten whole. {@link #forget} drops a world's
+ * entries when the world is unloaded or deleted.
+ *
+ * <p>Thread-safe; the caller serialises the writes of one world (the store's per-world lock).
+ */
+final class ArrayFiles {
+    /** How an array written by {@link WorldCodec#write} ends. */
+    private static final byte[] CLOSING = {'\n', ']', '\n'};
+
+    private final AtomicFiles files;
+    private final WorldCodec codec;
+    private final Map<Path, Map<Path, Written>> written = new ConcurrentHashMap<>();
+
+    private record Written(List<?> items, long size, FileTime modified) {}
+
+    ArrayFiles(AtomicFiles files, WorldCodec codec) {
+        this.files = files;
+        this.codec = codec;
+    }
+
+    /**
+     * Stores {@code items} in {@code file} (inside {@code worldDir}) as a JSON array rendered by {@code toJson}.
+     *
+     * @throws StorageException if neither an append nor a full rewrite succeeded
+     */
+    <T> void write(Path worldDir, Path file, List<T> items, Function<List<T>, List<Object>> toJson) {
+        Map<Path, Written> ofWorld = written.computeIfAbsent(worldDir, dir -> new ConcurrentHashMap<>());
+        Written last = ofWorld.remove(file);
+        if (last != null && isPrefix(last.items(), items) && stillAsWritten(file, last)) {
+            if (last.items().size() == items.size()) {
+                ofWorld.put(file, last);
+                return;
+            }
+            if (!last.items().isEmpty() && append(file, last, toJson.apply(items.subList(last.items().size(), items.size())))) {
+                remember(ofWorld, file, items);
+                return;
+            }
+        }
+        files.write(file, codec.write(toJson.apply(items)));
+        remember(ofWorld, file, items);
+    }
+
+    /** Forgets what was written into {@code worldDir}, so its next write of each file is a full one. */
+    void forget(Path worldDir) {
+        written.remove(worldDir);
+    }
+
+    /** Forgets every world folder under {@code dir} (a user's space being deleted). */
+    void forgetUnder(Path dir) {
+        written.keySet().removeIf(worldDir -> worldDir.startsWith(dir));
+    }
+
+    private boolean append(Path file, Written last, List<Object> newItems) {
+        byte[] rendered = codec.write(newItems); // "[\n  item,\n  item\n]\n": the items at the depth they take in the file
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            long at = last.size() - CLOSING.length;
+            ByteBuffer closing = ByteBuffer.allocate(CLOSING.length);
+            while (closing.hasRemaining() && channel.read(closing, at + closing.position()) >= 0) {
+                // reads the three closing bytes
+            }
+            if (closing.hasRemaining() || !java.util.Arrays.equals(closing.array(), CLOSING)) {
+                return false;
+            }
+            ByteBuffer tail = ByteBuffer.allocate(rendered.length);
+            tail.put((byte) ',').put(rendered, 1, rendered.length - 1).flip();
+            long position = at;
+            while (tail.hasRemaining()) {
+                position += channel.write(tail, position);
+            }
+            channel.force(false);
+            return true;
+        } catch (IOException e) {
+            return false; // the caller rewrites the whole file atomically, which also repairs a half-done append
+        }
+    }
+
+    private void remember(Map<Path, Written> ofWorld, Path file, List<?> items) {
+        try {
+            BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            ofWorld.put(file, new Written(items, attributes.size(), attributes.lastModifiedTime()));
+        } catch (IOException e) {
+            ofWorld.remove(file); // unknown state: the next write is a full one
+        }
+    }
+
+    private static boolean stillAsWritten(Path file, Written last) {
+        try {
+            BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            return attributes.isRegularFile() && attributes.size() == last.size()
+                    && attributes.lastModifiedTime().equals(last.modified());
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static boolean isPrefix(List<?> prefix, List<?> items) {
+        if (prefix.size() > items.size()) {
+            return false;
+        }
+        // the items of a world's lists are shared between its versions, so identity answers almost always
+        for (int i = prefix.size() - 1; i >= 0; i--) {
+            Object a = prefix.get(i);
+            Object b = items.get(i);
+            if (a != b && !a.equals(b)) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

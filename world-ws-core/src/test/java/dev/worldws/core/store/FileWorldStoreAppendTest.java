@@ -1,0 +1,220 @@
+package dev.worldws.core.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.worldws.api.AgentId;
+import dev.worldws.api.CorruptWorldException;
+import dev.worldws.api.TemplateName;
+import dev.worldws.api.WorldKey;
+import dev.worldws.api.world.EventLogEntry;
+import dev.worldws.api.world.World;
+import dev.worldws.testkit.ManualClock;
+import dev.worldws.testkit.SampleWorlds;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The growing files of a world (agents' memory, chats' event logs) are extended in place by saves: what a user can
+ * see is that the files hold exactly what a whole rewrite would, that changes made by others are respected, and
+ * that a file cut short by a crash reads back as everything stored before the cut.
+ */
+class FileWorldStoreAppendTest {
+    private static final WorldKey ALICE_HOME = WorldKey.of("alice", "home");
+
+    @TempDir
+    Path dataDir;
+    @TempDir
+    Path otherDataDir;
+    private final ManualClock clock = ManualClock.startingAtEpochOf2026();
+    private final FileWorldStoreSafetyTest.RecordingFiles files = new FileWorldStoreSafetyTest.RecordingFiles();
+    private FileWorldStore store;
+    private World world;
+
+    @BeforeEach
+    void setUp() {
+        TemplateFolders.write(dataDir, SampleWorlds.templates());
+        store = new FileWorldStore(dataDir, clock, files);
+        world = store.cloneFromTemplate(TemplateName.of("garden"), ALICE_HOME);
+    }
+
+    private Path worldDir() {
+        return store.layout().worldDir(ALICE_HOME);
+    }
+
+    private Path memoryFile(String agent) {
+        return worldDir().resolve("agents").resolve(agent).resolve("memory.json");
+    }
+
+    private Path eventFile() {
+        return worldDir().resolve("events").resolve("chat-1.json");
+    }
+
+    private World grow(World from, int step) {
+        World next = SampleWorlds.remember(from, "poet", "verse " + step + "\nwith a second line");
+        List<EventLogEntry> events = new ArrayList<>(next.events());
+        events.add(new EventLogEntry("evt-" + (step + 10), next.config().id(), "chat-1", "message",
+                Map.of("content", "message " + step, "sender", "human"), Map.of(), SampleWorlds.CREATED.plusSeconds(step),
+                step + 10, Map.of()));
+        return next.withEvents(events);
+    }
+
+    /** What a fresh store writes for {@code expected}: the bytes a whole rewrite gives. */
+    private Map<String, byte[]> wholeRewriteOf(World expected) throws IOException {
+        TemplateFolders.write(otherDataDir, SampleWorlds.templates());
+        FileWorldStore fresh = new FileWorldStore(otherDataDir, clock, new AtomicFiles());
+        fresh.cloneFromTemplate(TemplateName.of("garden"), ALICE_HOME);
+        fresh.save(ALICE_HOME, expected);
+        Path dir = fresh.layout().worldDir(ALICE_HOME);
+        return Map.of("memory", Files.readAllBytes(dir.resolve("agents/poet/memory.json")),
+                "events", Files.readAllBytes(dir.resolve("events/chat-1.json")));
+    }
+
+    @Test
+    @DisplayName("saves of a growing conversation leave the files exactly as a whole rewrite would, without rewriting them")
+    void appendsGiveTheSameBytesAsAWholeRewrite() throws IOException {
+        for (int step = 1; step <= 5; step++) {
+            world = grow(world, step);
+            store.save(ALICE_HOME, world);
+        }
+        int replacedBefore = countReplaced("memory.json", "chat-1.json");
+        for (int step = 6; step <= 8; step++) {
+            world = grow(world, step);
+            store.save(ALICE_HOME, world);
+        }
+
+        Map<String, byte[]> whole = wholeRewriteOf(world);
+        assertThat(new String(Files.readAllBytes(memoryFile("poet")), StandardCharsets.UTF_8))
+                .isEqualTo(new String(whole.get("memory"), StandardCharsets.UTF_8));
+        assertThat(new String(Files.readAllBytes(eventFile()), StandardCharsets.UTF_8))
+                .isEqualTo(new String(whole.get("events"), StandardCharsets.UTF_8));
+        assertThat(countReplaced("memory.json", "chat-1.json"))
+                .as("once written whole, the growing files are only appended to (no temporary file and rename)")
+                .isEqualTo(replacedBefore);
+        assertThat(store.load(ALICE_HOME)).isEqualTo(WorldOrder.canonical(world));
+    }
+
+    @Test
+    @DisplayName("a file changed by someone else since the last save is rewritten whole, not appended to")
+    void foreignChangeForcesAWholeRewrite() throws IOException {
+        world = grow(world, 1);
+        store.save(ALICE_HOME, world);
+        // another server (or a person) writes a different memory of the same length
+        byte[] foreign = Files.readAllBytes(memoryFile("poet"));
+        String text = new String(foreign, StandardCharsets.UTF_8).replace("verse 1", "VERSE 1");
+        Files.writeString(memoryFile("poet"), text);
+
+        world = grow(world, 2);
+        store.save(ALICE_HOME, world);
+
+        assertThat(new String(Files.readAllBytes(memoryFile("poet")), StandardCharsets.UTF_8))
+                .doesNotContain("VERSE 1")
+                .isEqualTo(new String(wholeRewriteOf(world).get("memory"), StandardCharsets.UTF_8));
+    }
+
+    @Test
+    @DisplayName("a memory that was edited rather than extended is rewritten whole")
+    void editedMemoryIsRewritten() {
+        world = grow(grow(world, 1), 2);
+        store.save(ALICE_HOME, world);
+        dev.worldws.api.world.Agent poet = world.agent(AgentId.of("poet")).orElseThrow();
+        World cleared = world.withAgent(new dev.worldws.api.world.Agent(poet.config(), poet.systemPrompt(), List.of()));
+        store.save(ALICE_HOME, cleared);
+        assertThat(store.load(ALICE_HOME).agent(AgentId.of("poet")).orElseThrow().memory()).isEmpty();
+
+        World again = SampleWorlds.remember(cleared, "poet", "a fresh start");
+        store.save(ALICE_HOME, again);
+        assertThat(store.load(ALICE_HOME).agent(AgentId.of("poet")).orElseThrow().memory())
+                .extracting(item -> item.content()).containsExactly("a fresh start");
+    }
+
+    @Test
+    @DisplayName("a file cut short by a crash during an append reads back as the items stored before the cut, and the next save makes it whole")
+    void cutShortFileKeepsWhatWasStoredBefore() throws IOException {
+        world = grow(world, 1);
+        store.save(ALICE_HOME, world);
+        World beforeCrash = world;
+        long sizeBefore = Files.size(eventFile());
+        world = grow(world, 2);
+        store.save(ALICE_HOME, world);
+        // the crash: the append had written only part of the new item
+        long sizeAfter = Files.size(eventFile());
+        try (FileChannel channel = FileChannel.open(eventFile(), StandardOpenOption.WRITE)) {
+            channel.truncate(sizeBefore + (sizeAfter - sizeBefore) / 2);
+        }
+        FileWorldStore restarted = new FileWorldStore(dataDir, clock, new AtomicFiles());
+
+        World read = restarted.load(ALICE_HOME);
+        assertThat(read.events()).isEqualTo(beforeCrash.events());
+
+        restarted.save(ALICE_HOME, world);
+        assertThat(restarted.load(ALICE_HOME).events()).isEqualTo(world.events());
+        assertThat(new String(Files.readAllBytes(eventFile()), StandardCharsets.UTF_8))
+                .isEqualTo(new String(wholeRewriteOf(world).get("events"), StandardCharsets.UTF_8));
+    }
+
+    @Test
+    @DisplayName("zeros a file system left after a cut are ignored")
+    void zerosAfterTheCutAreIgnored() throws IOException {
+        world = grow(world, 1);
+        store.save(ALICE_HOME, world);
+        byte[] stored = Files.readAllBytes(memoryFile("poet"));
+        byte[] cutAndPadded = Arrays.copyOf(Arrays.copyOf(stored, stored.length - 40), stored.length - 40 + 4096);
+        Files.write(memoryFile("poet"), cutAndPadded);
+
+        World read = new FileWorldStore(dataDir, clock, new AtomicFiles()).load(ALICE_HOME);
+        assertThat(read.agent(AgentId.of("poet")).orElseThrow().memory())
+                .isEqualTo(SampleWorlds.agent("poet").memory());
+    }
+
+    @Test
+    @DisplayName("damage in the middle of a growing file is still reported as corrupt, naming the file")
+    void damageInTheMiddleIsCorrupt() throws IOException {
+        world = grow(grow(world, 1), 2);
+        store.save(ALICE_HOME, world);
+        String text = Files.readString(eventFile());
+        Files.writeString(eventFile(), text.replaceFirst("\"type\"", "\"type\" oops"));
+
+        assertThatThrownBy(() -> new FileWorldStore(dataDir, clock, new AtomicFiles()).load(ALICE_HOME))
+                .isInstanceOf(CorruptWorldException.class)
+                .hasMessageContaining("events/chat-1.json");
+    }
+
+    @Test
+    @DisplayName("after release, deletion or a new clone of the same name, saves start from a whole rewrite")
+    void releaseAndDeleteForgetWhatWasWritten() throws IOException {
+        world = grow(world, 1);
+        store.save(ALICE_HOME, world);
+        store.release(ALICE_HOME);
+        world = grow(world, 2);
+        store.save(ALICE_HOME, world);
+        assertThat(store.load(ALICE_HOME)).isEqualTo(WorldOrder.canonical(world));
+
+        store.delete(ALICE_HOME);
+        World fresh = store.cloneFromTemplate(TemplateName.of("garden"), ALICE_HOME);
+        World grown = grow(fresh, 1);
+        store.save(ALICE_HOME, grown);
+        assertThat(store.load(ALICE_HOME)).isEqualTo(WorldOrder.canonical(grown));
+        assertThat(new String(Files.readAllBytes(eventFile()), StandardCharsets.UTF_8))
+                .isEqualTo(new String(wholeRewriteOf(grown).get("events"), StandardCharsets.UTF_8));
+    }
+
+    private int countReplaced(String... names) {
+        List<String> wanted = List.of(names);
+        synchronized (files.written) {
+            return (int) files.written.stream().filter(path -> wanted.contains(path.getFileName().toString())).count();
+        }
+    }
+}
