@@ -1,5 +1,6 @@
 package dev.worldws.examples;
 
+import dev.worldws.core.store.Durability;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -35,17 +36,20 @@ import java.util.Properties;
  * @param resumeSecret the key (at least 32 bytes) that signs anonymous users' resume tokens; give every server
  *        sharing a data directory the same one. Empty: generated once and kept in {@code DATA_DIR/.resume-token-secret},
  *        so tokens stay valid across restarts
+ * @param durability whether every save is forced to the device ({@code fsync}, the default) or left to the
+ *        operating system's write-back ({@code write-back}); see {@link Durability}
  */
 public record ServerConfig(String host, int port, String path, Path dataDir, Optional<String> jwtSecret,
         boolean tokenRequired, int maxMessageBytes, Duration heartbeatInterval, Duration heartbeatTimeout,
-        Duration anonymousGrace, Duration shutdownGrace, boolean webSocketEnabled, Optional<String> resumeSecret) {
+        Duration anonymousGrace, Duration shutdownGrace, boolean webSocketEnabled, Optional<String> resumeSecret,
+        Durability durability) {
 
     /** A configuration without a configured resume secret (the server keeps its own in the data directory). */
     public ServerConfig(String host, int port, String path, Path dataDir, Optional<String> jwtSecret,
             boolean tokenRequired, int maxMessageBytes, Duration heartbeatInterval, Duration heartbeatTimeout,
             Duration anonymousGrace, Duration shutdownGrace, boolean webSocketEnabled) {
         this(host, port, path, dataDir, jwtSecret, tokenRequired, maxMessageBytes, heartbeatInterval, heartbeatTimeout,
-                anonymousGrace, shutdownGrace, webSocketEnabled, Optional.empty());
+                anonymousGrace, shutdownGrace, webSocketEnabled, Optional.empty(), Durability.FSYNC);
     }
 
     /** Like the record's own, but never shows the secrets (configurations end up in logs). */
@@ -56,7 +60,8 @@ public record ServerConfig(String host, int port, String path, Path dataDir, Opt
                 + ", maxMessageBytes=" + maxMessageBytes + ", heartbeatInterval=" + heartbeatInterval
                 + ", heartbeatTimeout=" + heartbeatTimeout + ", anonymousGrace=" + anonymousGrace
                 + ", shutdownGrace=" + shutdownGrace + ", webSocketEnabled=" + webSocketEnabled
-                + ", resumeSecret=" + (resumeSecret.isPresent() ? "(set)" : "(kept in the data directory)") + "]";
+                + ", resumeSecret=" + (resumeSecret.isPresent() ? "(set)" : "(kept in the data directory)")
+                + ", durability=" + durability + "]";
     }
 
     /** Every setting: flag name, environment variable, default, meaning. */
@@ -74,7 +79,9 @@ public record ServerConfig(String host, int port, String path, Path dataDir, Opt
             new Setting("shutdown-grace", "2s", "how long in-flight replies may take at shutdown"),
             new Setting("websocket", "true", "serve the WebSocket endpoint (false = REST only)"),
             new Setting("resume-secret", "", "key (>= 32 bytes) signing anonymous resume tokens; empty = "
-                    + "generated once into DATA_DIR/" + ResumeSecret.FILE_NAME));
+                    + "generated once into DATA_DIR/" + ResumeSecret.FILE_NAME),
+            new Setting("durability", "fsync", "fsync = force every save to the device; write-back = leave it to "
+                    + "the OS (a power loss may lose the last seconds)"));
 
     public ServerConfig {
         Objects.requireNonNull(host, "host");
@@ -82,6 +89,7 @@ public record ServerConfig(String host, int port, String path, Path dataDir, Opt
         Objects.requireNonNull(dataDir, "dataDir");
         Objects.requireNonNull(jwtSecret, "jwtSecret");
         Objects.requireNonNull(resumeSecret, "resumeSecret");
+        Objects.requireNonNull(durability, "durability");
         if (resumeSecret.isPresent()
                 && resumeSecret.get().getBytes(java.nio.charset.StandardCharsets.UTF_8).length < ResumeSecret.MIN_BYTES) {
             throw new IllegalArgumentException("resume-secret must have at least " + ResumeSecret.MIN_BYTES + " bytes");
@@ -107,33 +115,37 @@ public record ServerConfig(String host, int port, String path, Path dataDir, Opt
         ServerConfig d = defaults();
         return new ServerConfig(d.host, port, d.path, dataDir, d.jwtSecret, d.tokenRequired, d.maxMessageBytes,
                 d.heartbeatInterval, d.heartbeatTimeout, d.anonymousGrace, d.shutdownGrace, d.webSocketEnabled,
-                d.resumeSecret);
+                d.resumeSecret, d.durability);
     }
 
     public ServerConfig withJwtSecret(String secret) {
         return new ServerConfig(host, port, path, dataDir, Optional.of(secret), tokenRequired, maxMessageBytes,
-                heartbeatInterval, heartbeatTimeout, anonymousGrace, shutdownGrace, webSocketEnabled, resumeSecret);
+                heartbeatInterval, heartbeatTimeout, anonymousGrace, shutdownGrace, webSocketEnabled, resumeSecret,
+                durability);
     }
 
     public ServerConfig withAnonymousGrace(Duration grace) {
         return new ServerConfig(host, port, path, dataDir, jwtSecret, tokenRequired, maxMessageBytes,
-                heartbeatInterval, heartbeatTimeout, grace, shutdownGrace, webSocketEnabled, resumeSecret);
+                heartbeatInterval, heartbeatTimeout, grace, shutdownGrace, webSocketEnabled, resumeSecret,
+                durability);
     }
 
     public ServerConfig withMaxMessageBytes(int bytes) {
         return new ServerConfig(host, port, path, dataDir, jwtSecret, tokenRequired, bytes,
-                heartbeatInterval, heartbeatTimeout, anonymousGrace, shutdownGrace, webSocketEnabled, resumeSecret);
+                heartbeatInterval, heartbeatTimeout, anonymousGrace, shutdownGrace, webSocketEnabled, resumeSecret,
+                durability);
     }
 
     public ServerConfig withResumeSecret(String secret) {
         return new ServerConfig(host, port, path, dataDir, jwtSecret, tokenRequired, maxMessageBytes,
                 heartbeatInterval, heartbeatTimeout, anonymousGrace, shutdownGrace, webSocketEnabled,
-                Optional.of(secret));
+                Optional.of(secret), durability);
     }
 
     public ServerConfig withPort(int newPort) {
         return new ServerConfig(host, newPort, path, dataDir, jwtSecret, tokenRequired, maxMessageBytes,
-                heartbeatInterval, heartbeatTimeout, anonymousGrace, shutdownGrace, webSocketEnabled, resumeSecret);
+                heartbeatInterval, heartbeatTimeout, anonymousGrace, shutdownGrace, webSocketEnabled, resumeSecret,
+                durability);
     }
 
     /**
@@ -206,7 +218,16 @@ public record ServerConfig(String host, int port, String path, Path dataDir, Opt
                 duration(values, "anonymous-grace"),
                 duration(values, "shutdown-grace"),
                 bool(values, "websocket"),
-                values.get("resume-secret").isEmpty() ? Optional.empty() : Optional.of(values.get("resume-secret")));
+                values.get("resume-secret").isEmpty() ? Optional.empty() : Optional.of(values.get("resume-secret")),
+                durability(values.get("durability")));
+    }
+
+    private static Durability durability(String value) {
+        return switch (value.trim().toLowerCase(Locale.ROOT)) {
+            case "fsync" -> Durability.FSYNC;
+            case "write-back" -> Durability.WRITE_BACK;
+            default -> throw new IllegalArgumentException("durability must be fsync or write-back (was \"" + value + "\")");
+        };
     }
 
     /** The {@code --help} text. */

@@ -92,6 +92,18 @@ class ServerConfigTest {
     }
 
     @Test
+    @DisplayName("durability is fsync unless --durability or WORLDWS_DURABILITY says write-back; anything else is refused")
+    void durability() {
+        assertThat(ServerConfig.defaults().durability()).isEqualTo(dev.worldws.core.store.Durability.FSYNC);
+        assertThat(ServerConfig.parse(new String[] {"--durability", "write-back"}, Map.of()).durability())
+                .isEqualTo(dev.worldws.core.store.Durability.WRITE_BACK);
+        assertThat(ServerConfig.parse(new String[0], Map.of("WORLDWS_DURABILITY", "write-back")).durability())
+                .isEqualTo(dev.worldws.core.store.Durability.WRITE_BACK);
+        assertThatThrownBy(() -> ServerConfig.parse(new String[] {"--durability", "sometimes"}, Map.of()))
+                .hasMessageContaining("durability must be fsync or write-back");
+    }
+
+    @Test
     @DisplayName("--help lists every option with its environment variable")
     void usage() {
         String usage = ServerConfig.usage();

@@ -25,8 +25,8 @@ import java.util.function.Function;
  * time re-serialising and re-writing what was already stored). An append costs only what is new.
  *
  * <p>An append produces exactly the bytes a full rewrite would (the same indentation), so a file never shows
- * how it was written. It overwrites the closing {@code "\n]\n"} with the new items and a new closing bracket, and
- * is forced to disk; a crash in the middle can leave the file cut short (or padded with zeros), which
+ * how it was written. It overwrites the closing {@code "\n]\n"} with the new items and a new closing bracket (and
+ * is forced to the device, with {@link Durability#FSYNC}); a crash in the middle can leave the file cut short (or padded with zeros), which
  * {@link WorldCodec#readGrowingArray} reads back as the items before the cut: the items being appended are lost,
  * never the ones stored before. An append that fails with an I/O error falls back to a full atomic rewrite, so the
  * file is whole again before the save returns.
@@ -103,7 +103,9 @@ final class ArrayFiles {
             while (tail.hasRemaining()) {
                 position += channel.write(tail, position);
             }
-            channel.force(false);
+            if (files.forces()) {
+                channel.force(false);
+            }
             return true;
         } catch (IOException e) {
             return false; // the caller rewrites the whole file atomically, which also repairs a half-done append

@@ -22,6 +22,35 @@ import java.util.UUID;
 class AtomicFiles {
     private static final System.Logger LOG = System.getLogger(AtomicFiles.class.getName());
 
+    private final Durability durability;
+
+    AtomicFiles() {
+        this(Durability.FSYNC);
+    }
+
+    AtomicFiles(Durability durability) {
+        this.durability = java.util.Objects.requireNonNull(durability, "durability");
+    }
+
+    /** Whether written files and renames are forced to the device before a write returns. */
+    boolean forces() {
+        return durability == Durability.FSYNC;
+    }
+
+    /** Forces a file's bytes to the device, if this store forces its writes. */
+    void force(FileChannel channel) throws IOException {
+        if (forces()) {
+            channel.force(true);
+        }
+    }
+
+    /** Makes the renames in {@code directory} durable, if this store forces its writes. */
+    void forceRenames(Path directory) {
+        if (forces()) {
+            forceDirectory(directory);
+        }
+    }
+
     /**
      * Writes {@code bytes} to {@code target} atomically, unless it already holds exactly those bytes.
      *
@@ -40,11 +69,11 @@ class AtomicFiles {
                 while (buffer.hasRemaining()) {
                     channel.write(buffer);
                 }
-                channel.force(true);
+                force(channel);
             }
             beforeRename(temporary, target);
             move(temporary, target);
-            forceDirectory(target.getParent());
+            forceRenames(target.getParent());
             return true;
         } catch (IOException | RuntimeException e) {
             deleteQuietly(temporary);
@@ -67,7 +96,7 @@ class AtomicFiles {
     }
 
     /** Makes a rename durable; not every platform can open a directory, which only costs durability there. */
-    static void forceDirectory(Path directory) {
+    private static void forceDirectory(Path directory) {
         try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
             channel.force(true);
         } catch (IOException | UnsupportedOperationException e) {

@@ -191,7 +191,7 @@ final class FileWorldStore implements WorldStore {
                 }
                 arrays.forget(worldDir);
                 Files.move(staging, worldDir, StandardCopyOption.ATOMIC_MOVE);
-                AtomicFiles.forceDirectory(worldDir.getParent());
+                files.forceRenames(worldDir.getParent());
             } catch (IOException e) {
                 deleteTree(staging);
                 throw new StorageException("cannot clone template \"" + template + "\" to " + relative(worldDir) + ": "
@@ -441,8 +441,10 @@ final class FileWorldStore implements WorldStore {
                     Files.copy(file, copy);
                     // durable before the clone is renamed into place: else a crash could leave a world whose
                     // config.json is on disk but whose agent files are empty
-                    try (FileChannel channel = FileChannel.open(copy, StandardOpenOption.WRITE)) {
-                        channel.force(true);
+                    if (files.forces()) {
+                        try (FileChannel channel = FileChannel.open(copy, StandardOpenOption.WRITE)) {
+                            channel.force(true);
+                        }
                     }
                 } else {
                     LOG.log(System.Logger.Level.WARNING, "not cloning " + relative(file) + ": not a regular file");
@@ -455,7 +457,7 @@ final class FileWorldStore implements WorldStore {
                 if (failure != null) {
                     throw failure;
                 }
-                AtomicFiles.forceDirectory(to.resolve(from.relativize(dir).toString()));
+                files.forceRenames(to.resolve(from.relativize(dir).toString()));
                 return FileVisitResult.CONTINUE;
             }
         });

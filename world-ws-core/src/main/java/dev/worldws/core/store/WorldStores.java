@@ -28,7 +28,15 @@ public final class WorldStores {
      * @throws dev.worldws.api.StorageException if the data directory cannot be prepared
      */
     public static WorldStore files(Path dataDir, Clock clock) {
-        return new FileWorldStore(Objects.requireNonNull(dataDir, "dataDir"), clock, new AtomicFiles());
+        return files(dataDir, clock, Durability.FSYNC);
+    }
+
+    /**
+     * {@link #files(Path, Clock)} with a chosen {@link Durability}: {@link Durability#FSYNC} (the default) forces
+     * every save to the device, {@link Durability#WRITE_BACK} leaves that to the operating system.
+     */
+    public static WorldStore files(Path dataDir, Clock clock, Durability durability) {
+        return new FileWorldStore(Objects.requireNonNull(dataDir, "dataDir"), clock, new AtomicFiles(durability));
     }
 
     /** {@link #files(Path, Clock)} with the system UTC clock. */
