@@ -1,7 +1,6 @@
 package dev.worldws.core.protocol;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -10,7 +9,6 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
@@ -30,7 +28,6 @@ import dev.worldws.api.protocol.EventSubscribe;
 import dev.worldws.api.protocol.EventUnsubscribe;
 import dev.worldws.api.protocol.Ping;
 import dev.worldws.api.protocol.ServerMessage;
-import dev.worldws.api.protocol.ServerPayload;
 import dev.worldws.api.protocol.WorldReload;
 import dev.worldws.api.protocol.WorldSelect;
 import java.io.IOException;
@@ -62,7 +59,7 @@ public final class ProtocolCodec {
     private static final ProtocolCodec SHARED = new ProtocolCodec();
 
     private final ObjectMapper mapper;
-    private final ObjectWriter envelopeWriter;
+    private final ServerMessageEncoder encoder;
     private final JsonFactory factory;
 
     private ProtocolCodec() {
@@ -75,7 +72,7 @@ public final class ProtocolCodec {
                 .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
         mapper.getFactory().setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).build());
         factory = mapper.getFactory();
-        envelopeWriter = mapper.writerFor(Envelope.class);
+        encoder = new ServerMessageEncoder(mapper);
     }
 
     /** The one codec of the process. */
@@ -88,12 +85,15 @@ public final class ProtocolCodec {
         return mapper;
     }
 
-    /** Encodes a server message as {@code {"type", "replyTo", "seq", "timestamp", "payload"}}, omitting nulls. */
+    /**
+     * Encodes a server message as {@code {"type", "replyTo", "seq", "timestamp", "payload"}}, omitting nulls; the
+     * payload's fields in the order of its record's components. Streams the fields (no reflection or serializer
+     * lookups), since every frame a server sends passes here.
+     */
     public String encode(ServerMessage message) {
         try {
-            return envelopeWriter.writeValueAsString(new Envelope(message.messageType().wireName(), message.replyTo(),
-                    message.seq(), message.timestamp(), message.payload()));
-        } catch (JsonProcessingException e) {
+            return encoder.encode(message);
+        } catch (IOException e) {
             throw new IllegalStateException("cannot encode " + message.messageType().wireName() + ": " + e, e);
         }
     }
@@ -470,10 +470,5 @@ public final class ProtocolCodec {
         }
         int newline = message.indexOf('\n');
         return newline < 0 ? message : message.substring(0, newline);
-    }
-
-    @JsonPropertyOrder({"type", "replyTo", "seq", "timestamp", "payload"})
-    @JsonInclude(JsonInclude.Include.NON_NULL)
-    record Envelope(String type, String replyTo, Long seq, Instant timestamp, ServerPayload payload) {
     }
 }
