@@ -39,7 +39,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -1005,6 +1004,6 @@ final class WorldRuntime {
     }
 
     private static String newMessageId() {
-        return "msg-" + UUID.randomUUID();
+        return MessageIds.next();
     }
 }
