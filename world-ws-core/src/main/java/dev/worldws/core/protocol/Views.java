@@ -3,6 +3,7 @@ package dev.worldws.core.protocol;
 import dev.worldws.api.event.ActivityEvent;
 import dev.worldws.api.event.AgentUpdatedEvent;
 import dev.worldws.api.event.MessageEvent;
+import dev.worldws.api.event.SenderType;
 import dev.worldws.api.event.StreamEvent;
 import dev.worldws.api.event.SystemEvent;
 import dev.worldws.api.event.WorldEvent;
@@ -26,6 +27,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * How the core shows worlds, agents and world events to clients: the mapping from each event to a server
@@ -34,7 +36,22 @@ import java.util.Map;
  * {@link WorldReloadedEvent} to {@code world_reloaded}).
  */
 public final class Views {
+    // the enums' wire names, computed once: wireName() and name().toLowerCase() build a new string per call, and
+    // every frame of a reply needs one
+    private static final String[] STREAM_KINDS = names(StreamEvent.Kind.values(), StreamEvent.Kind::wireName);
+    private static final String[] ACTIVITY_KINDS = names(ActivityEvent.Kind.values(), ActivityEvent.Kind::wireName);
+    private static final String[] SENDER_TYPES = names(SenderType.values(),
+            type -> type.name().toLowerCase(Locale.ROOT));
+
     private Views() {}
+
+    private static <E extends Enum<E>> String[] names(E[] values, Function<E, String> wireName) {
+        String[] names = new String[values.length];
+        for (E value : values) {
+            names[value.ordinal()] = wireName.apply(value);
+        }
+        return names;
+    }
 
     /** The server message carrying {@code event}, with the event's seq and timestamp. */
     public static ServerMessage message(WorldEvent event) {
@@ -44,16 +61,17 @@ public final class Views {
     private static ServerPayload payload(WorldEvent event) {
         if (event instanceof StreamEvent stream) {
             return new ChatResponse(stream.agentId(), stream.messageId(), stream.replyToMessageId(), stream.chatId(),
-                    stream.kind().wireName(), stream.content(),
+                    STREAM_KINDS[stream.kind().ordinal()], stream.content(),
                     stream.kind() == StreamEvent.Kind.END || stream.kind() == StreamEvent.Kind.ERROR);
         }
         if (event instanceof MessageEvent message) {
             return new EventStream(message.channel().wireName(), new MessageView(message.type(), message.chatId(),
-                    message.messageId(), message.sender(), message.senderType().name().toLowerCase(Locale.ROOT),
+                    message.messageId(), message.sender(), SENDER_TYPES[message.senderType().ordinal()],
                     message.content(), message.replyToMessageId(), message.timestamp()));
         }
         if (event instanceof ActivityEvent activity) {
-            return new EventStream(activity.channel().wireName(), new ActivityView(activity.type(),
+            return new EventStream(activity.channel().wireName(), new ActivityView(
+                    ACTIVITY_KINDS[activity.kind().ordinal()],
                     activity.chatId(), activity.pendingOperations(), activity.activeAgents()));
         }
         if (event instanceof SystemEvent notice) {

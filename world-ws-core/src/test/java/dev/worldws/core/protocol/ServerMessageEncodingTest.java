@@ -4,7 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectWriter;
+import dev.worldws.api.WorldKey;
+import dev.worldws.api.event.ActivityEvent;
+import dev.worldws.api.event.MessageEvent;
+import dev.worldws.api.event.SenderType;
+import dev.worldws.api.event.StreamEvent;
+import dev.worldws.api.event.WorldEvent;
 import dev.worldws.api.protocol.ActivityView;
 import dev.worldws.api.protocol.AgentUpdated;
 import dev.worldws.api.protocol.AgentView;
@@ -43,6 +50,7 @@ import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -238,6 +246,62 @@ class ServerMessageEncodingTest {
                     "{\"type\":\"error\",\"replyTo\":\"r6\",\"timestamp\":\"2026-11-25T18:15:36.765Z\",\"payload\":{"
                             + "\"code\":\"invalid_payload\",\"message\":\"payload.worldName: required string\","
                             + "\"details\":{\"field\":\"payload.worldName\"}}}");
+        }
+    }
+
+    @Nested
+    @DisplayName("world events as frames")
+    class EventFrames {
+        private final WorldKey world = WorldKey.of("ann", "garden");
+
+        private JsonNode frame(WorldEvent event) throws Exception {
+            return codec.mapper().readTree(codec.encode(Views.message(event)));
+        }
+
+        @ParameterizedTest(name = "{0}")
+        @EnumSource(StreamEvent.Kind.class)
+        @DisplayName("every reply step has its kind's wire name, and only end and error are complete")
+        void replySteps(StreamEvent.Kind kind) throws Exception {
+            JsonNode frame = frame(new StreamEvent(world, "chat-1", 3, MILLIS, "smith", "msg-2", "msg-1", kind, "x"));
+            assertThat(frame.path("type").asText()).isEqualTo("chat_response");
+            assertThat(frame.path("seq").asLong()).isEqualTo(3);
+            assertThat(frame.path("payload").path("kind").asText()).isEqualTo(switch (kind) {
+                case START -> "start";
+                case CHUNK -> "chunk";
+                case END -> "end";
+                case ERROR -> "error";
+            });
+            assertThat(frame.path("payload").path("complete").asBoolean())
+                    .isEqualTo(kind == StreamEvent.Kind.END || kind == StreamEvent.Kind.ERROR);
+        }
+
+        @ParameterizedTest(name = "{0}")
+        @EnumSource(SenderType.class)
+        @DisplayName("a message event names its sender type in lower case")
+        void senderTypes(SenderType senderType) throws Exception {
+            JsonNode event = frame(new MessageEvent(world, "chat-1", 4, MILLIS, "msg-3", "someone", senderType, "hi",
+                    null, null)).path("payload").path("event");
+            assertThat(event.path("senderType").asText()).isEqualTo(switch (senderType) {
+                case HUMAN -> "human";
+                case AGENT -> "agent";
+                case WORLD -> "world";
+                case SYSTEM -> "system";
+            });
+            assertThat(event.has("replyToMessageId")).isFalse();
+        }
+
+        @ParameterizedTest(name = "{0}")
+        @EnumSource(ActivityEvent.Kind.class)
+        @DisplayName("activity has the documented event types")
+        void activity(ActivityEvent.Kind kind) throws Exception {
+            JsonNode payload = frame(new ActivityEvent(world, "chat-1", 5, MILLIS, kind, 1, List.of("smith")))
+                    .path("payload");
+            assertThat(payload.path("eventType").asText()).isEqualTo("world");
+            assertThat(payload.path("event").path("type").asText()).isEqualTo(switch (kind) {
+                case RESPONSE_START -> "response-start";
+                case RESPONSE_END -> "response-end";
+                case IDLE -> "idle";
+            });
         }
     }
 
