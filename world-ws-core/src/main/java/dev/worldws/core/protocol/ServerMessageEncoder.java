@@ -1,9 +1,6 @@
 package dev.worldws.core.protocol;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.io.SegmentedStringWriter;
-import com.fasterxml.jackson.core.util.BufferRecycler;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.worldws.api.protocol.ActivityView;
 import dev.worldws.api.protocol.AgentUpdated;
@@ -23,7 +20,6 @@ import dev.worldws.api.protocol.Status;
 import dev.worldws.api.protocol.WorldReloaded;
 import dev.worldws.api.protocol.WorldSelected;
 import dev.worldws.api.protocol.WorldView;
-import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.time.Instant;
@@ -32,45 +28,49 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Writes server messages field by field on a streaming {@link JsonGenerator}: the text is byte for byte what the
- * mapper's bean serialisation of the payload records gives (record component order, {@code null} fields left out,
- * instants as {@code Instant.toString()}), without its per-call serializer lookups, reflective accessor calls and
- * {@code DateTimeFormatter}. Open-ended values (a {@code status}'s {@code data}, an {@code error}'s {@code details},
- * an agent's {@code extra}) are written by type for the JSON shapes they hold, anything else by the mapper.
- * {@code ProtocolCodecEncodingTest} pins every message type against the mapper's encoding.
+ * Writes server messages field by field: the text is character for character what the mapper's bean serialisation
+ * of the payload records gives (record component order, {@code null} fields left out, Jackson's escapes, instants
+ * as {@code Instant.toString()}), without its per-call serializer lookups, reflective accessor calls, generator
+ * set-up and {@code DateTimeFormatter}. Open-ended values (a {@code status}'s {@code data}, an {@code error}'s
+ * {@code details}, an agent's {@code extra}) are written by type for the JSON shapes they hold, anything else by
+ * the mapper. {@code ServerMessageEncodingTest} pins every message type against the mapper's encoding.
+ *
+ * <p>Thread-safe: each thread writes into its own reused buffer.
  */
 final class ServerMessageEncoder {
-    private final JsonFactory factory;
+    /** A buffer that grew beyond this (a large world_selected) is not kept for the thread's next message. */
+    private static final int KEPT_BUFFER_CHARS = 16 * 1024;
+    private static final ThreadLocal<StringBuilder> BUFFER = ThreadLocal.withInitial(() -> new StringBuilder(512));
+
     private final ObjectMapper mapper;
 
     ServerMessageEncoder(ObjectMapper mapper) {
         this.mapper = mapper;
-        this.factory = mapper.getFactory();
     }
 
-    String encode(ServerMessage message) throws IOException {
-        BufferRecycler recycler = factory._getBufferRecycler();
-        try (SegmentedStringWriter out = new SegmentedStringWriter(recycler)) {
-            try (JsonGenerator gen = factory.createGenerator(out)) {
-                gen.writeStartObject();
-                gen.writeStringField("type", message.messageType().wireName());
-                stringField(gen, "replyTo", message.replyTo());
-                if (message.seq() != null) {
-                    gen.writeNumberField("seq", message.seq());
-                }
-                gen.writeStringField("timestamp", IsoInstants.format(message.timestamp()));
-                gen.writeFieldName("payload");
-                payload(gen, message.payload());
-                gen.writeEndObject();
-            }
-            return out.getAndClear();
-        } finally {
-            recycler.releaseToPool();
+    String encode(ServerMessage message) throws JsonProcessingException {
+        StringBuilder out = BUFFER.get();
+        out.setLength(0);
+        JsonText gen = new JsonText(out);
+        gen.startObject();
+        gen.name("type").value(message.messageType().wireName());
+        stringField(gen, "replyTo", message.replyTo());
+        if (message.seq() != null) {
+            gen.name("seq").value(message.seq());
         }
+        gen.name("timestamp").value(IsoInstants.format(message.timestamp()));
+        gen.name("payload");
+        payload(gen, message.payload());
+        gen.endObject();
+        String text = out.toString();
+        if (out.capacity() > KEPT_BUFFER_CHARS) {
+            BUFFER.remove();
+        }
+        return text;
     }
 
-    private void payload(JsonGenerator gen, ServerPayload payload) throws IOException {
-        gen.writeStartObject();
+    private void payload(JsonText gen, ServerPayload payload) throws JsonProcessingException {
+        gen.startObject();
         if (payload instanceof ChatResponse p) {
             stringField(gen, "agentName", p.agentName());
             stringField(gen, "messageId", p.messageId());
@@ -78,61 +78,61 @@ final class ServerMessageEncoder {
             stringField(gen, "chatId", p.chatId());
             stringField(gen, "kind", p.kind());
             stringField(gen, "content", p.content());
-            gen.writeBooleanField("complete", p.complete());
+            gen.name("complete").value(p.complete());
         } else if (payload instanceof EventStream p) {
-            gen.writeStringField("eventType", p.eventType());
-            gen.writeFieldName("event");
+            gen.name("eventType").value(p.eventType());
+            gen.name("event");
             event(gen, p.event());
         } else if (payload instanceof Status p) {
-            gen.writeStringField("type", p.type());
-            gen.writeStringField("message", p.message());
-            gen.writeFieldName("data");
+            gen.name("type").value(p.type());
+            gen.name("message").value(p.message());
+            gen.name("data");
             map(gen, p.data());
         } else if (payload instanceof ErrorPayload p) {
-            gen.writeStringField("code", p.code());
-            gen.writeStringField("message", p.message());
-            gen.writeFieldName("details");
+            gen.name("code").value(p.code());
+            gen.name("message").value(p.message());
+            gen.name("details");
             map(gen, p.details());
         } else if (payload instanceof Pong) {
             // no fields
         } else if (payload instanceof Connected p) {
-            gen.writeStringField("clientId", p.clientId());
-            gen.writeStringField("userId", p.userId());
-            gen.writeBooleanField("anonymous", p.anonymous());
+            gen.name("clientId").value(p.clientId());
+            gen.name("userId").value(p.userId());
+            gen.name("anonymous").value(p.anonymous());
             stringField(gen, "resumeToken", p.resumeToken());
-            gen.writeNumberField("heartbeatIntervalMillis", p.heartbeatIntervalMillis());
-            gen.writeNumberField("maxMessageBytes", p.maxMessageBytes());
+            gen.name("heartbeatIntervalMillis").value(p.heartbeatIntervalMillis());
+            gen.name("maxMessageBytes").value(p.maxMessageBytes());
         } else if (payload instanceof WorldSelected p) {
             stringField(gen, "worldName", p.worldName());
             stringField(gen, "templateName", p.templateName());
             if (p.world() != null) {
-                gen.writeFieldName("world");
+                gen.name("world");
                 world(gen, p.world());
             }
             agentsField(gen, p.agents());
-            gen.writeBooleanField("created", p.created());
+            gen.name("created").value(p.created());
             if (p.recovered() != null) {
-                gen.writeBooleanField("recovered", p.recovered());
+                gen.name("recovered").value(p.recovered());
             }
-            gen.writeNumberField("seq", p.seq());
+            gen.name("seq").value(p.seq());
             stringField(gen, "epoch", p.epoch());
             stringField(gen, "historyChatId", p.historyChatId());
             if (p.history() != null) {
                 messagesField(gen, "history", p.history());
             }
             if (p.historyHasMore() != null) {
-                gen.writeBooleanField("historyHasMore", p.historyHasMore());
+                gen.name("historyHasMore").value(p.historyHasMore());
             }
         } else if (payload instanceof AgentUpdated p) {
             stringField(gen, "agentName", p.agentName());
             if (p.agent() != null) {
-                gen.writeFieldName("agent");
+                gen.name("agent");
                 agent(gen, p.agent());
             }
             stringField(gen, "updatedBy", p.updatedBy());
         } else if (payload instanceof WorldReloaded p) {
             if (p.world() != null) {
-                gen.writeFieldName("world");
+                gen.name("world");
                 world(gen, p.world());
             }
             agentsField(gen, p.agents());
@@ -140,40 +140,40 @@ final class ServerMessageEncoder {
         } else if (payload instanceof ChatHistory p) {
             stringField(gen, "chatId", p.chatId());
             messagesField(gen, "messages", p.messages());
-            gen.writeBooleanField("hasMore", p.hasMore());
+            gen.name("hasMore").value(p.hasMore());
         } else {
             throw new IllegalArgumentException("no encoding for " + payload.getClass().getName());
         }
-        gen.writeEndObject();
+        gen.endObject();
     }
 
-    private void event(JsonGenerator gen, EventView event) throws IOException {
+    private void event(JsonText gen, EventView event) throws JsonProcessingException {
         if (event instanceof MessageView m) {
             message(gen, m);
         } else if (event instanceof ActivityView a) {
-            gen.writeStartObject();
+            gen.startObject();
             stringField(gen, "type", a.type());
             stringField(gen, "chatId", a.chatId());
-            gen.writeNumberField("pendingOperations", a.pendingOperations());
-            gen.writeFieldName("activeAgents");
-            gen.writeStartArray();
+            gen.name("pendingOperations").value(a.pendingOperations());
+            gen.name("activeAgents");
+            gen.startArray();
             for (String agent : a.activeAgents()) {
-                gen.writeString(agent);
+                gen.value(agent);
             }
-            gen.writeEndArray();
-            gen.writeEndObject();
+            gen.endArray();
+            gen.endObject();
         } else if (event instanceof NoticeView n) {
-            gen.writeStartObject();
+            gen.startObject();
             stringField(gen, "type", n.type());
             stringField(gen, "chatId", n.chatId());
             stringField(gen, "messageId", n.messageId());
             stringField(gen, "content", n.content());
-            gen.writeEndObject();
+            gen.endObject();
         }
     }
 
-    private static void message(JsonGenerator gen, MessageView m) throws IOException {
-        gen.writeStartObject();
+    private static void message(JsonText gen, MessageView m) throws JsonProcessingException {
+        gen.startObject();
         stringField(gen, "type", m.type());
         stringField(gen, "chatId", m.chatId());
         stringField(gen, "messageId", m.messageId());
@@ -182,114 +182,114 @@ final class ServerMessageEncoder {
         stringField(gen, "content", m.content());
         stringField(gen, "replyToMessageId", m.replyToMessageId());
         instantField(gen, "createdAt", m.createdAt());
-        gen.writeEndObject();
+        gen.endObject();
     }
 
-    private static void messagesField(JsonGenerator gen, String name, List<MessageView> messages) throws IOException {
-        gen.writeFieldName(name);
-        gen.writeStartArray();
+    private static void messagesField(JsonText gen, String name, List<MessageView> messages) throws JsonProcessingException {
+        gen.name(name);
+        gen.startArray();
         for (MessageView m : messages) {
             message(gen, m);
         }
-        gen.writeEndArray();
+        gen.endArray();
     }
 
-    private static void world(JsonGenerator gen, WorldView w) throws IOException {
-        gen.writeStartObject();
+    private static void world(JsonText gen, WorldView w) throws JsonProcessingException {
+        gen.startObject();
         stringField(gen, "id", w.id());
         stringField(gen, "name", w.name());
         stringField(gen, "description", w.description());
-        gen.writeNumberField("turnLimit", w.turnLimit());
+        gen.name("turnLimit").value(w.turnLimit());
         stringField(gen, "mainAgent", w.mainAgent());
         stringField(gen, "currentChatId", w.currentChatId());
         stringField(gen, "originalTemplate", w.originalTemplate());
         instantField(gen, "clonedAt", w.clonedAt());
-        gen.writeEndObject();
+        gen.endObject();
     }
 
-    private void agentsField(JsonGenerator gen, List<AgentView> agents) throws IOException {
-        gen.writeFieldName("agents");
-        gen.writeStartArray();
+    private void agentsField(JsonText gen, List<AgentView> agents) throws JsonProcessingException {
+        gen.name("agents");
+        gen.startArray();
         for (AgentView agent : agents) {
             agent(gen, agent);
         }
-        gen.writeEndArray();
+        gen.endArray();
     }
 
-    private void agent(JsonGenerator gen, AgentView a) throws IOException {
-        gen.writeStartObject();
+    private void agent(JsonText gen, AgentView a) throws JsonProcessingException {
+        gen.startObject();
         stringField(gen, "id", a.id());
         stringField(gen, "name", a.name());
         stringField(gen, "type", a.type());
-        gen.writeBooleanField("active", a.active());
-        gen.writeBooleanField("autoReply", a.autoReply());
+        gen.name("active").value(a.active());
+        gen.name("autoReply").value(a.autoReply());
         stringField(gen, "provider", a.provider());
         stringField(gen, "model", a.model());
         if (a.temperature() != null) {
-            gen.writeNumberField("temperature", a.temperature());
+            gen.name("temperature").value(a.temperature());
         }
         if (a.maxTokens() != null) {
-            gen.writeNumberField("maxTokens", a.maxTokens());
+            gen.name("maxTokens").value(a.maxTokens());
         }
-        gen.writeNumberField("llmCallCount", a.llmCallCount());
+        gen.name("llmCallCount").value(a.llmCallCount());
         stringField(gen, "systemPrompt", a.systemPrompt());
         if (a.memorySize() != null) {
-            gen.writeNumberField("memorySize", a.memorySize());
+            gen.name("memorySize").value(a.memorySize());
         }
         if (a.extra() != null) {
-            gen.writeFieldName("extra");
+            gen.name("extra");
             map(gen, a.extra());
         }
-        gen.writeEndObject();
+        gen.endObject();
     }
 
     /**
      * A map of JSON-shaped values. Entries whose value is {@code null} are left out, at every depth, as the mapper's
      * {@code NON_NULL} inclusion does for maps (a list keeps its {@code null}s).
      */
-    private void map(JsonGenerator gen, Map<String, ?> map) throws IOException {
-        gen.writeStartObject();
+    private void map(JsonText gen, Map<String, ?> map) throws JsonProcessingException {
+        gen.startObject();
         for (Map.Entry<String, ?> entry : map.entrySet()) {
             if (entry.getValue() != null) {
-                gen.writeFieldName(entry.getKey());
+                gen.escapedName(entry.getKey());
                 value(gen, entry.getValue());
             }
         }
-        gen.writeEndObject();
+        gen.endObject();
     }
 
-    private void value(JsonGenerator gen, Object value) throws IOException {
+    private void value(JsonText gen, Object value) throws JsonProcessingException {
         if (value == null) {
-            gen.writeNull();
+            gen.nullValue();
         } else if (value instanceof String s) {
-            gen.writeString(s);
+            gen.value(s);
         } else if (value instanceof Boolean b) {
-            gen.writeBoolean(b);
+            gen.value(b);
         } else if (value instanceof Integer i) {
-            gen.writeNumber(i);
+            gen.value(i);
         } else if (value instanceof Long l) {
-            gen.writeNumber(l);
+            gen.value(l);
         } else if (value instanceof Double d) {
-            gen.writeNumber(d);
+            gen.value(d);
         } else if (value instanceof BigDecimal d) {
-            gen.writeNumber(d);
+            gen.value(d);
         } else if (value instanceof BigInteger i) {
-            gen.writeNumber(i);
+            gen.value(i);
         } else if (value instanceof Instant i) {
-            gen.writeString(IsoInstants.format(i));
+            gen.value(IsoInstants.format(i));
         } else if (value instanceof Map<?, ?> m && stringKeys(m)) {
             @SuppressWarnings("unchecked")
             Map<String, ?> object = (Map<String, ?>) m;
             map(gen, object);
         } else if (value instanceof Collection<?> c) {
-            gen.writeStartArray();
+            gen.startArray();
             for (Object element : c) {
                 value(gen, element);
             }
-            gen.writeEndArray();
+            gen.endArray();
         } else {
             // shapes no payload builds today (other number types, arrays, beans): as the mapper writes them
-            mapper.writeValue(gen, value);
+            gen.raw(mapper.writeValueAsString(value));
         }
     }
 
@@ -302,15 +302,15 @@ final class ServerMessageEncoder {
         return true;
     }
 
-    private static void stringField(JsonGenerator gen, String name, String value) throws IOException {
+    private static void stringField(JsonText gen, String name, String value) throws JsonProcessingException {
         if (value != null) {
-            gen.writeStringField(name, value);
+            gen.name(name).value(value);
         }
     }
 
-    private static void instantField(JsonGenerator gen, String name, Instant value) throws IOException {
+    private static void instantField(JsonText gen, String name, Instant value) throws JsonProcessingException {
         if (value != null) {
-            gen.writeStringField(name, IsoInstants.format(value));
+            gen.name(name).value(IsoInstants.format(value));
         }
     }
 }

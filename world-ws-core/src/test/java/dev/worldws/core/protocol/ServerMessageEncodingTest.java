@@ -62,6 +62,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 @DisplayName("encoding server messages")
 class ServerMessageEncodingTest {
     private static final String AWKWARD = "quote \" backslash \\ slash / tab \t newline \n nul \u0000 bell \u0007 "
+            + "backspace \b formfeed \f return \r vt \u000b unit \u001f escape \u001b "
             + "del \u007f é ü 漢字 emoji \uD83D\uDE00 separators \u2028\u2029 lone \uD800 end";
     private static final Instant MILLIS = Instant.parse("2026-11-25T18:15:36.765Z");
     private static final Instant MICROS = Instant.parse("2026-11-25T18:15:36.765432Z");
@@ -99,6 +100,12 @@ class ServerMessageEncodingTest {
         extra.put("exponent", 1.0e-9);
         extra.put("big", new BigDecimal("12345678901234567890.125"));
         extra.put("huge", new BigInteger("123456789012345678901234567890"));
+        extra.put("notANumber", Double.NaN);
+        extra.put("infinite", Double.NEGATIVE_INFINITY);
+        extra.put("float", 1.5f);
+        extra.put("short", (short) 3);
+        extra.put("array", new String[] {"a", AWKWARD});
+        extra.put("intKeys", Map.of(1, "one"));
         extra.put("flag", false);
         extra.put("listWithNull", Arrays.asList(1, null, "x"));
         extra.put("set", new LinkedHashSet<>(List.of("b", "a")));
