@@ -96,10 +96,14 @@ final class UpgradeRequestRelease extends BaseFilter implements AddOn {
         return true;
     }
 
-    /** Hands raw frame bytes to Tyrus's filter wrapped the way the HTTP codec did. */
+    /**
+     * Hands raw frame bytes to Tyrus's filter wrapped the way the HTTP codec did, and has Tyrus drop its read buffer
+     * between reads ({@link ReadBufferRelease}).
+     */
     private static final class Frames extends BaseFilter {
         @Override
         public NextAction handleRead(FilterChainContext ctx) {
+            ReadBufferRelease.install(ctx.getConnection());
             Buffer buffer = ctx.getMessage();
             ctx.setMessage(HttpContent.builder(UPGRADED).content(buffer).build());
             return ctx.getInvokeAction();
