@@ -11,7 +11,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -37,7 +36,6 @@ final class SessionTransport implements Transport {
     private static final ThreadLocal<Boolean> DRAINING = ThreadLocal.withInitial(() -> Boolean.FALSE);
 
     private final Session session;
-    private final String id = UUID.randomUUID().toString();
     private final Object lock = new Object();
     private final Queue<PendingSend> queue = new ArrayDeque<>(); // guarded by lock
     private boolean sending; // guarded by lock
@@ -49,9 +47,10 @@ final class SessionTransport implements Transport {
         this.session = session;
     }
 
+    /** The container's session id: unique per session (Jakarta WebSocket), so no second id per connection. */
     @Override
     public String id() {
-        return id;
+        return session.getId();
     }
 
     /**
@@ -60,7 +59,7 @@ final class SessionTransport implements Transport {
      */
     String clientId() {
         String known = clientId;
-        return known == null ? id : known;
+        return known == null ? id() : known;
     }
 
     private void noteClientId(String text) {
@@ -89,7 +88,7 @@ final class SessionTransport implements Transport {
             return result;
         }
         if (!isOpen()) {
-            result.completeExceptionally(new IOException("connection " + id + " is closed"));
+            result.completeExceptionally(new IOException("connection " + id() + " is closed"));
             return result;
         }
         noteClientId(text);
@@ -126,7 +125,7 @@ final class SessionTransport implements Transport {
 
     private void write(PendingSend pending) {
         if (!session.isOpen()) {
-            finished(pending, new IOException("connection " + id + " is closed"));
+            finished(pending, new IOException("connection " + id() + " is closed"));
             return;
         }
         try {
@@ -160,7 +159,7 @@ final class SessionTransport implements Transport {
             session.getAsyncRemote().sendPing(EMPTY.duplicate());
             return true;
         } catch (IOException | RuntimeException e) {
-            LOG.log(System.Logger.Level.DEBUG, () -> "ping on " + id + " failed: " + e);
+            LOG.log(System.Logger.Level.DEBUG, () -> "ping on " + id() + " failed: " + e);
             return false;
         }
     }
@@ -177,7 +176,7 @@ final class SessionTransport implements Transport {
         try {
             session.close(new CloseReason(CloseReason.CloseCodes.getCloseCode(code), truncate(reason)));
         } catch (IOException | RuntimeException e) {
-            LOG.log(System.Logger.Level.DEBUG, () -> "closing " + id + " failed: " + e);
+            LOG.log(System.Logger.Level.DEBUG, () -> "closing " + id() + " failed: " + e);
         }
     }
 
@@ -196,7 +195,7 @@ final class SessionTransport implements Transport {
         }
         for (PendingSend pending : dropped) {
             queuedBytes.addAndGet(-pending.bytes);
-            pending.result.completeExceptionally(new IOException("connection " + id + " closed before the send"));
+            pending.result.completeExceptionally(new IOException("connection " + id() + " closed before the send"));
         }
     }
 
@@ -244,7 +243,7 @@ final class SessionTransport implements Transport {
 
     @Override
     public String toString() {
-        return "SessionTransport[" + id + "]";
+        return "SessionTransport[" + id() + "]";
     }
 
     private record PendingSend(String text, int bytes, CompletableFuture<Void> result) {}

@@ -55,25 +55,26 @@ public final class WorldWsEndpoint extends Endpoint {
             closeQuietly(session, CloseCodes.UNAUTHORIZED, outcome.refusal());
             return;
         }
+        // read once; the container would otherwise keep it in the session for the connection's life
+        session.getUserProperties().remove(HandshakeOutcome.KEY);
         Principal principal = outcome.principal();
         int hard = hardLimit(engine);
         session.setMaxTextMessageBufferSize(hard);
         session.setMaxBinaryMessageBufferSize(hard);
         session.setMaxIdleTimeout(0); // the engine's heartbeat detects dead peers; a container ping resets idle timers
         SessionTransport sessionTransport = new SessionTransport(session);
-        String user = " (user " + principal.userId() + (principal.anonymous() ? ", anonymous" : "")
-                + ", from " + remote + ")";
         ConnectionHandler opened;
         try {
             opened = engine.open(sessionTransport, principal);
         } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "could not open connection " + sessionTransport.id() + user + ": " + e, e);
+            LOG.log(System.Logger.Level.WARNING, "could not open connection "
+                    + new Connection(sessionTransport, null, principal, remote).who() + ": " + e, e);
             sessionTransport.close(CloseCodes.TRY_AGAIN_LATER, "server cannot accept connections now");
             return;
         }
-        String who = sessionTransport.clientId() + user;
-        session.getUserProperties().put(CONNECTION_KEY, new Connection(sessionTransport, opened, who));
-        LOG.log(System.Logger.Level.INFO, () -> "connection opened: " + who);
+        Connection connection = new Connection(sessionTransport, opened, principal, remote);
+        session.getUserProperties().put(CONNECTION_KEY, connection);
+        LOG.log(System.Logger.Level.INFO, () -> "connection opened: " + connection.who());
         int soft = engine.maxMessageBytes();
         session.addMessageHandler(String.class, text -> onText(opened, text, soft));
         session.addMessageHandler(ByteBuffer.class, bytes -> opened.onBinary(bytes.remaining()));
@@ -106,7 +107,7 @@ public final class WorldWsEndpoint extends Endpoint {
         if (connection.closeReported.compareAndSet(false, true)) {
             int code = closeReason.getCloseCode().getCode();
             String reason = closeReason.getReasonPhrase();
-            LOG.log(System.Logger.Level.INFO, () -> "connection closed: " + connection.who + " code " + code
+            LOG.log(System.Logger.Level.INFO, () -> "connection closed: " + connection.who() + " code " + code
                     + (reason == null || reason.isEmpty() ? "" : " (" + reason + ")"));
             connection.handler.onClose(code, reason == null ? "" : reason);
         }
@@ -115,7 +116,7 @@ public final class WorldWsEndpoint extends Endpoint {
     @Override
     public void onError(Session session, Throwable failure) {
         Connection connection = connection(session);
-        String who = connection == null ? "a connection" : connection.who;
+        String who = connection == null ? "a connection" : connection.who();
         if (isTooBig(failure)) {
             if (connection != null && !connection.closeReported.get()) {
                 connection.handler.onTooLarge(-1);
@@ -136,16 +137,24 @@ public final class WorldWsEndpoint extends Endpoint {
         return value instanceof Connection connection ? connection : null;
     }
 
+    /** What an open connection needs; its log name is built only when a line is logged (thousands sit idle). */
     private static final class Connection {
         final SessionTransport transport;
         final ConnectionHandler handler;
-        final String who;
+        final Principal principal;
+        final String remote;
         final AtomicBoolean closeReported = new AtomicBoolean();
 
-        Connection(SessionTransport transport, ConnectionHandler handler, String who) {
+        Connection(SessionTransport transport, ConnectionHandler handler, Principal principal, String remote) {
             this.transport = transport;
             this.handler = handler;
-            this.who = who;
+            this.principal = principal;
+            this.remote = remote;
+        }
+
+        String who() {
+            return transport.clientId() + " (user " + principal.userId() + (principal.anonymous() ? ", anonymous" : "")
+                    + ", from " + remote + ")";
         }
     }
 
