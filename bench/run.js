@@ -6,7 +6,8 @@
 // latest.json / latest.md). Use bench/run.sh, which raises the open-files limit first.
 //
 //   node bench/run.js [--quick] [--servers ours,ws,socketio] [--jar examples/target/world-ws-server.jar]
-//                     [--template NAME] [--java-opts "-Xmx1g"] [--ours-args "--anonymous-grace 1s"]
+//                     [--template NAME] [--java-opts "-Xmx1g"] [--ours-args="--durability write-back" (the default)]
+//                     [--fsync-chat true|false] (chat once more with --durability fsync) [--warm-seconds S]
 //                     [--idle N] [--churn-seconds S] [--churn-users N] [--out DIR] [--max-minutes M]
 //                     [--keep] (keep the work folder) [--storm N] [--chat-users N] [--chat-rates R1,R2] [--chat-seconds S] [--fan-rate R]
 //
@@ -29,15 +30,15 @@ const exec = promisify(execFile);
 const ROOT = path.resolve(__dirname, '..');
 const o = parseArgs(process.argv.slice(2), {
   servers: 'ours,ws,socketio', jar: path.join(ROOT, 'examples/target/world-ws-server.jar'),
-  template: '', javaOpts: '-Xmx1g -XX:+UseG1GC', oursArgs: '', out: path.join(__dirname, 'results'),
+  template: '', javaOpts: '-Xmx1g -XX:+UseG1GC', oursArgs: '--durability write-back', fsyncChat: 'true', out: path.join(__dirname, 'results'),
   sources: '127.0.0.1,127.0.0.2,127.0.0.3,127.0.0.4', maxMinutes: '', graceMs: '500',
 });
 
 const QUICK = Boolean(o.quick);
 const P = QUICK
-  ? { storm: 100, chatUsers: 100, chatRates: [200, 400], chatSeconds: 2, warmup: 1, fanConns: 20, fanRate: 10, fanSeconds: 2,
+  ? { storm: 100, chatUsers: 100, chatRates: [200, 400], chatSeconds: 2, warmup: 1, warmRate: 200, warmSeconds: 3, fanConns: 20, fanRate: 10, fanSeconds: 2,
     churnSeconds: 3, churnUsers: 100000, idle: 300, maxMinutes: 5 }
-  : { storm: 1000, chatUsers: 1000, chatRates: [1000, 2000], chatSeconds: 10, warmup: 2, fanConns: 20, fanRate: 10, fanSeconds: 10,
+  : { storm: 1000, chatUsers: 1000, chatRates: [1000, 2000], chatSeconds: 10, warmup: 2, warmRate: 500, warmSeconds: 20, fanConns: 20, fanRate: 10, fanSeconds: 10,
     churnSeconds: 20, churnUsers: 100000, idle: 10000, maxMinutes: 20 };
 if (o.idle) P.idle = Number(o.idle);
 if (o.storm) P.storm = Number(o.storm);
@@ -45,6 +46,7 @@ if (o.chatUsers) P.chatUsers = Number(o.chatUsers);
 if (o.chatRates) P.chatRates = String(o.chatRates).split(',').map(Number);
 if (o.chatSeconds) P.chatSeconds = Number(o.chatSeconds);
 if (o.fanRate) P.fanRate = Number(o.fanRate);
+if (o.warmSeconds !== undefined) P.warmSeconds = Number(o.warmSeconds);
 if (o.churnSeconds) P.churnSeconds = Number(o.churnSeconds);
 if (o.churnUsers) P.churnUsers = Number(o.churnUsers);
 if (o.maxMinutes) P.maxMinutes = Number(o.maxMinutes);
@@ -266,17 +268,27 @@ async function quiesce(s) {
   log(`${s.name}: still busy after 60 s; going on`);
 }
 
-async function runScenarios(s, adapter, template) {
+async function runScenarios(s, adapter, template, { chatOnly = false } = {}) {
   const ctx = () => new S.Context(adapter, { template, sources: SOURCES, expectReplies: RUN.expectReplies, completion: RUN.completion });
   const r = { server: s.name, scenarios: {} };
   r.atStart = s.initial || await probe(s);
-  log(`${s.name}: connect storm (${P.storm})`);
-  r.scenarios.storm = await measured(s, () => S.connectStorm(ctx(), { connections: P.storm, concurrency: 50, maxSeconds: 120 }));
+  if (!chatOnly) {
+    log(`${s.name}: connect storm (${P.storm})`);
+    r.scenarios.storm = await measured(s, () => S.connectStorm(ctx(), { connections: P.storm, concurrency: 50, maxSeconds: 120 }));
+  }
+  if (P.warmSeconds > 0) {
+    // not measured: every server gets the same warm-up, so that the JIT compilers (the JVM's and V8's) have
+    // compiled the chat path before the measured runs; an open-loop run would otherwise carry the backlog of a
+    // cold start through all its seconds
+    log(`${s.name}: warm-up, chat ${P.warmRate} msg/s for ${P.warmSeconds} s (not measured)`);
+    r.warmup = await measured(s, () => S.chatRoundTrip(ctx(), { users: P.chatUsers, rate: P.warmRate, seconds: P.warmSeconds, warmupSeconds: 0, concurrency: 50, maxSeconds: 120 }));
+  }
   r.chat = [];
   for (const rate of P.chatRates) {
     log(`${s.name}: chat round trip, ${P.chatUsers} users, ${rate} msg/s`);
     r.chat.push(await measured(s, () => S.chatRoundTrip(ctx(), { users: P.chatUsers, rate, seconds: P.chatSeconds, warmupSeconds: P.warmup, concurrency: 50, maxSeconds: 120 })));
   }
+  if (chatOnly) return r;
   log(`${s.name}: fan-out to ${P.fanConns} connections`);
   r.scenarios.fanout = await measured(s, () => S.fanOut(ctx(), { connections: P.fanConns, rate: P.fanRate, seconds: P.fanSeconds, warmupSeconds: P.warmup }));
   await quiesce(s);
@@ -344,6 +356,7 @@ function markdown(result) {
   lines.push(`Run ${result.startedAt} (${result.mode}), ${result.machine.cpus} × ${result.machine.cpuModel}, ${result.machine.memGiB} GiB, Node ${result.versions.node}, ${result.versions.java || 'no Java'}.`);
   lines.push(`Machine load (1 min) when the run started: ${result.machine.loadAtStart}; other processes share these 2 cores, so compare ratios from the same run.`);
   const c = result.calibration;
+  lines.push(`world-ws ran with \`${o.javaOpts} -jar world-ws-server.jar ${o.oursArgs}\`${by['ours-fsync'] ? ', and once more for the chat rows marked fsync with --durability fsync' : ''}. Before the measured chat runs every server had the same unmeasured warm-up (chat at ${P.warmRate} msg/s for ${P.warmSeconds} s).`);
   lines.push(`Load: template \`${result.template}\`; ${c ? `per human message ${c.repliesPerMessage.toFixed(2)} agent replies of ${c.chunksPerReply.toFixed(1)} chunks × ${c.wordsPerChunk.toFixed(1)} words, ${c.framesPerMessage.toFixed(1)} frames (measured on world-ws; the baselines send ${c.replies} replies × ${c.chunks} chunks × ${c.chunkWords} words with the same frame kinds)` : 'baseline defaults (world-ws not run)'}.`);
   lines.push('');
   lines.push('| metric | world-ws | Node ws | Socket.IO | world-ws / ws | world-ws / Socket.IO | better |');
@@ -362,6 +375,15 @@ function markdown(result) {
     lines.push(row(`chat ${rate}/s: frames per message`, get((r) => r.chat[i].framesPerMessage), (v) => v.toFixed(1), '='));
     lines.push(row(`chat ${rate}/s: lost / rejected`, get((r) => r.chat[i].lost + Object.values(r.chat[i].rejected).reduce((a, b) => a + b, 0)), (v) => String(v)));
   });
+  if (by['ours-fsync']) {
+    const fsyncGet = (fn) => { const [, ws, sio] = get(fn); let ours; try { ours = fn(by['ours-fsync']); } catch (e) { ours = undefined; } return [ours, ws, sio]; };
+    P.chatRates.forEach((rate, i) => {
+      lines.push(row(`chat ${rate}/s, world-ws with --durability fsync: p50 (ms)`, fsyncGet((r) => r.chat[i].latency.p50), ms));
+      lines.push(row(`chat ${rate}/s, world-ws with --durability fsync: p99 (ms)`, fsyncGet((r) => r.chat[i].latency.p99), ms));
+      lines.push(row(`chat ${rate}/s, world-ws with --durability fsync: server CPU (cores)`, fsyncGet((r) => r.chat[i].cpu.serverCores), (v) => v.toFixed(2)));
+      lines.push(row(`chat ${rate}/s, world-ws with --durability fsync: lost`, fsyncGet((r) => r.chat[i].lost), (v) => String(v)));
+    });
+  }
   lines.push(row(`fan-out to ${P.fanConns} conns, ${P.fanRate}/s: p50 all (ms)`, get((r) => r.scenarios.fanout.latencyAll.p50), ms));
   lines.push(row('fan-out: p99 all (ms)', get((r) => r.scenarios.fanout.latencyAll.p99), ms));
   lines.push(row(`churn (${P.churnSeconds} s): users through`, get((r) => r.scenarios.churn.users), (v) => String(v), 'higher'));
@@ -485,6 +507,20 @@ async function main() {
         }
         await stopServer(s);
         result.oursLog = (await fsp.readFile(s.logFile, 'utf8')).split('\n').slice(-30).join('\n');
+        if (o.fsyncChat === 'true' && /--durability\s+write-back/.test(String(o.oursArgs)) && !result.skipped.ours) {
+          // the same chat runs once more with every save forced to the device (the reference server's default)
+          const fsyncDir = path.join(work, 'ours-fsync');
+          const fsyncArgs = args.map((a) => (a === dataDir ? fsyncDir : a === 'write-back' ? 'fsync' : a));
+          const f = await startServer('ours-fsync', 'java', fsyncArgs, path.join(work, 'ours-fsync.log'));
+          f.java = true; f.dataDir = fsyncDir;
+          try {
+            result.servers.push(await runScenarios(f, wsAdapter(`ws://${f.host}:${f.port}/ws`), template, { chatOnly: true }));
+          } catch (e) {
+            result.skipped['ours-fsync'] = `failed: ${e.stack}`;
+            log(result.skipped['ours-fsync']);
+          }
+          await stopServer(f);
+        }
       } catch (e) {
         result.skipped.ours = `could not start: ${e.message}`;
         log(result.skipped.ours);

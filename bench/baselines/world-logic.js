@@ -19,6 +19,11 @@ function parseArgs(argv, defaults) {
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (!a.startsWith('--')) continue;
+    const eq = a.indexOf('=');
+    if (eq > 0) { // --name=value, for values that themselves start with --
+      out[a.slice(2, eq).replace(/-([a-z])/g, (_, c) => c.toUpperCase())] = a.slice(eq + 1);
+      continue;
+    }
     const key = a.slice(2).replace(/-([a-z])/g, (_, c) => c.toUpperCase());
     const next = argv[i + 1];
     if (next === undefined || next.startsWith('--')) out[key] = true;

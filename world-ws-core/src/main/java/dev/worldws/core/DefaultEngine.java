@@ -60,6 +60,7 @@ final class DefaultEngine implements WorldWsEngine {
     final ExecutorService executor;
     /** Runs every store call (they block on the disk), so that no world's actor waits for one. */
     final ExecutorService storage;
+    final SaveGate saves;
     final ScheduledExecutorService scheduler;
     final Limits limits;
     final Heartbeat heartbeat;
@@ -123,6 +124,7 @@ final class DefaultEngine implements WorldWsEngine {
         this.ownsExecutor = ownsExecutor;
         this.storage = storage;
         this.ownsStorage = ownsStorage;
+        this.saves = new SaveGate(storage, builder.concurrentSaves);
         this.scheduler = scheduler;
         this.ownsScheduler = ownsScheduler;
         this.limits = builder.limits;

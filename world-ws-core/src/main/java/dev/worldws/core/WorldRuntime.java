@@ -909,7 +909,7 @@ final class WorldRuntime {
 
     private void startSave(World snapshot, List<CompletableFuture<Void>> waiters) {
         saveRunning = true;
-        engine.onStorage(() -> {
+        engine.saves.submit(() -> {
             engine.store.save(key, snapshot);
             return null;
         }).whenComplete((ignored, failure) -> actor.execute(() -> saveFinished(waiters, failure)));

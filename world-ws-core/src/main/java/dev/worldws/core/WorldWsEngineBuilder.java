@@ -47,6 +47,7 @@ public final class WorldWsEngineBuilder {
     Duration anonymousGracePeriod = Duration.ofMinutes(5);
     Duration replyTimeout = Duration.ofMinutes(2);
     int historyLimit = 50;
+    int concurrentSaves = DEFAULT_CONCURRENT_SAVES;
     byte[] resumeTokenSecret;
     boolean reclaimAnonymousUsers = true;
     String nodeId = "node-" + UUID.randomUUID().toString().substring(0, 8);
@@ -122,6 +123,22 @@ public final class WorldWsEngineBuilder {
 
     /** Threads of the default {@link #storageExecutor(ExecutorService) storage executor}: they mostly wait. */
     static final int DEFAULT_STORAGE_THREADS = 16;
+
+    /**
+     * How many world saves may run at once on the storage executor (default {@value #DEFAULT_CONCURRENT_SAVES}); the
+     * others wait their turn, and a world whose save waits keeps gathering changes into the one snapshot written
+     * next. Saves cost the kernel CPU and the file system's journal, so a few at a time keeps them from slowing
+     * the delivery of chat; loads and clones for users who select a world never wait behind saves.
+     */
+    public WorldWsEngineBuilder concurrentSaves(int saves) {
+        if (saves < 1) {
+            throw new IllegalArgumentException("concurrentSaves must be at least 1 (was " + saves + ")");
+        }
+        this.concurrentSaves = saves;
+        return this;
+    }
+
+    static final int DEFAULT_CONCURRENT_SAVES = 2;
 
     /** The timer for heartbeats and delayed cleanup. Default: one daemon thread, owned by the engine. */
     public WorldWsEngineBuilder scheduler(ScheduledExecutorService timer) {
