@@ -13,17 +13,28 @@ final class IsoInstants {
     /** 9999-12-31T23:59:59Z. */
     private static final long LAST_FAST_SECOND = 253_402_300_799L;
     private static final int SECONDS_PER_DAY = 86_400;
+    /** 2026-11-25T18:15:36.123456789Z. */
+    static final int MAX_CHARS = 30;
 
     private IsoInstants() {}
 
     static String format(Instant instant) {
+        char[] out = new char[MAX_CHARS];
+        int length = write(instant, out, 0);
+        return length < 0 ? instant.toString() : new String(out, 0, length);
+    }
+
+    /**
+     * Writes {@code instant} into {@code out} from {@code offset} (which has room for {@link #MAX_CHARS}); the
+     * offset after it, or -1 (nothing written) for years outside 1970 to 9999.
+     */
+    static int write(Instant instant, char[] out, int offset) {
         long epochSecond = instant.getEpochSecond();
         if (epochSecond < 0 || epochSecond > LAST_FAST_SECOND) {
-            return instant.toString();
+            return -1;
         }
         int nanos = instant.getNano();
         int fractionDigits = nanos == 0 ? 0 : nanos % 1_000_000 == 0 ? 3 : nanos % 1_000 == 0 ? 6 : 9;
-        char[] out = new char[20 + (fractionDigits == 0 ? 0 : 1 + fractionDigits)];
 
         long days = epochSecond / SECONDS_PER_DAY;
         int secondOfDay = (int) (epochSecond % SECONDS_PER_DAY);
@@ -38,32 +49,35 @@ final class IsoInstants {
         int month = shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9;
         int year = (int) (yearOfEra + era * 400) + (month <= 2 ? 1 : 0);
 
-        digits(out, 0, year, 4);
-        out[4] = '-';
-        digits(out, 5, month, 2);
-        out[7] = '-';
-        digits(out, 8, day, 2);
-        out[10] = 'T';
-        digits(out, 11, secondOfDay / 3_600, 2);
-        out[13] = ':';
-        digits(out, 14, secondOfDay / 60 % 60, 2);
-        out[16] = ':';
-        digits(out, 17, secondOfDay % 60, 2);
-        int end = 19;
+        int at = offset;
+        at = twoDigits(out, at, year / 100);
+        at = twoDigits(out, at, year % 100);
+        out[at++] = '-';
+        at = twoDigits(out, at, month);
+        out[at++] = '-';
+        at = twoDigits(out, at, day);
+        out[at++] = 'T';
+        at = twoDigits(out, at, secondOfDay / 3_600);
+        out[at++] = ':';
+        at = twoDigits(out, at, secondOfDay / 60 % 60);
+        out[at++] = ':';
+        at = twoDigits(out, at, secondOfDay % 60);
         if (fractionDigits > 0) {
-            out[end++] = '.';
+            out[at++] = '.';
             int fraction = fractionDigits == 3 ? nanos / 1_000_000 : fractionDigits == 6 ? nanos / 1_000 : nanos;
-            digits(out, end, fraction, fractionDigits);
-            end += fractionDigits;
+            for (int i = at + fractionDigits - 1; i >= at; i--) {
+                out[i] = (char) ('0' + fraction % 10);
+                fraction /= 10;
+            }
+            at += fractionDigits;
         }
-        out[end] = 'Z';
-        return new String(out);
+        out[at++] = 'Z';
+        return at;
     }
 
-    private static void digits(char[] out, int offset, int value, int width) {
-        for (int i = offset + width - 1; i >= offset; i--) {
-            out[i] = (char) ('0' + value % 10);
-            value /= 10;
-        }
+    private static int twoDigits(char[] out, int at, int value) {
+        out[at] = (char) ('0' + value / 10);
+        out[at + 1] = (char) ('0' + value % 10);
+        return at + 2;
     }
 }

@@ -40,7 +40,7 @@ import java.util.Map;
 final class ServerMessageEncoder {
     /** A buffer that grew beyond this (a large world_selected) is not kept for the thread's next message. */
     private static final int KEPT_BUFFER_CHARS = 16 * 1024;
-    private static final ThreadLocal<StringBuilder> BUFFER = ThreadLocal.withInitial(() -> new StringBuilder(512));
+    private static final ThreadLocal<JsonText> BUFFER = ThreadLocal.withInitial(() -> new JsonText(1024));
 
     private final ObjectMapper mapper;
 
@@ -49,21 +49,20 @@ final class ServerMessageEncoder {
     }
 
     String encode(ServerMessage message) throws JsonProcessingException {
-        StringBuilder out = BUFFER.get();
-        out.setLength(0);
-        JsonText gen = new JsonText(out);
+        JsonText gen = BUFFER.get();
+        gen.reset();
         gen.startObject();
         gen.name("type").value(message.messageType().wireName());
         stringField(gen, "replyTo", message.replyTo());
         if (message.seq() != null) {
             gen.name("seq").value(message.seq());
         }
-        gen.name("timestamp").value(IsoInstants.format(message.timestamp()));
+        gen.name("timestamp").value(message.timestamp());
         gen.name("payload");
         payload(gen, message.payload());
         gen.endObject();
-        String text = out.toString();
-        if (out.capacity() > KEPT_BUFFER_CHARS) {
+        String text = gen.text();
+        if (gen.capacity() > KEPT_BUFFER_CHARS) {
             BUFFER.remove();
         }
         return text;
@@ -276,7 +275,7 @@ final class ServerMessageEncoder {
         } else if (value instanceof BigInteger i) {
             gen.value(i);
         } else if (value instanceof Instant i) {
-            gen.value(IsoInstants.format(i));
+            gen.value(i);
         } else if (value instanceof Map<?, ?> m && stringKeys(m)) {
             @SuppressWarnings("unchecked")
             Map<String, ?> object = (Map<String, ?>) m;
@@ -310,7 +309,7 @@ final class ServerMessageEncoder {
 
     private static void instantField(JsonText gen, String name, Instant value) throws JsonProcessingException {
         if (value != null) {
-            gen.name(name).value(IsoInstants.format(value));
+            gen.name(name).value(value);
         }
     }
 }
