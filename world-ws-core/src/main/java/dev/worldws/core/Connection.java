@@ -39,8 +39,11 @@ final class Connection implements ConnectionHandler {
 
     private final TokenBucket bucket;
     private int rejectedInARow;
-    /** When the last rate-limited frames arrived (engine clock millis), a ring of maxRejectedInWindow entries. */
-    private final long[] rejectionTimes;
+    /**
+     * When the last rate-limited frames arrived (engine clock millis), a ring of maxRejectedInWindow entries; created
+     * at the first rejection, since most connections never have one (idle ones would each hold it for nothing).
+     */
+    private long[] rejectionTimes;
     private int rejectionCount;
     /** Requests of this connection, handled one after another (each may complete asynchronously). */
     final AsyncSerialQueue requests;
@@ -85,7 +88,6 @@ final class Connection implements ConnectionHandler {
         this.lastSeenMillis = now;
         this.lastPingMillis = now;
         this.bucket = new TokenBucket(engine.limits.ratePerSecond(), engine.limits.rateBurst(), now);
-        this.rejectionTimes = new long[engine.limits.maxRejectedInWindow()];
         this.requests = new AsyncSerialQueue(engine.executor, engine.limits.maxPendingRequests());
     }
 
@@ -138,6 +140,9 @@ final class Connection implements ConnectionHandler {
 
     /** Records a rejection at {@code now}; true if the window now holds maxRejectedInWindow of them. */
     private boolean windowFull(long now) {
+        if (rejectionTimes == null) {
+            rejectionTimes = new long[engine.limits.maxRejectedInWindow()];
+        }
         int size = rejectionTimes.length;
         int slot = rejectionCount % size;
         rejectionTimes[slot] = now;
