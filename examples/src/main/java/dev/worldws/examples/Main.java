@@ -29,6 +29,7 @@ public final class Main {
         ReferenceServer server;
         try {
             config = ServerConfig.parse(args, System.getenv());
+            MemorySettings.apply();
             server = ReferenceServer.start(config);
         } catch (IllegalArgumentException | UncheckedIOException e) {
             System.err.println("world-ws: " + e.getMessage());
