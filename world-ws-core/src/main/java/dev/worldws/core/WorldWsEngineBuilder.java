@@ -251,8 +251,7 @@ public final class WorldWsEngineBuilder {
                 ? Executors.newFixedThreadPool(DEFAULT_STORAGE_THREADS, daemonThreads("world-ws-storage-"))
                 : storageExecutor;
         boolean ownsScheduler = scheduler == null;
-        ScheduledExecutorService timer = ownsScheduler
-                ? Executors.newSingleThreadScheduledExecutor(daemonThreads("world-ws-timer-")) : scheduler;
+        ScheduledExecutorService timer = ownsScheduler ? newTimer() : scheduler;
         byte[] secret = resumeTokenSecret;
         if (secret == null) {
             secret = new byte[32];
@@ -260,6 +259,17 @@ public final class WorldWsEngineBuilder {
         }
         return new DefaultEngine(this, worldStore, bus, ownsBus, pool, ownsExecutor, storage, ownsStorage, timer,
                 ownsScheduler, secret);
+    }
+
+    /**
+     * One daemon thread; cancelled tasks leave its queue at once, since most timers (a reply's step flush, its
+     * timeout) are cancelled long before they are due and would otherwise pile up until then.
+     */
+    private static ScheduledExecutorService newTimer() {
+        java.util.concurrent.ScheduledThreadPoolExecutor timer =
+                new java.util.concurrent.ScheduledThreadPoolExecutor(1, daemonThreads("world-ws-timer-"));
+        timer.setRemoveOnCancelPolicy(true);
+        return timer;
     }
 
     private static ThreadFactory daemonThreads(String prefix) {

@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Churn of many anonymous users through world-ws in one run (issue 6: 100,000 with nothing retained). Starts the
+# server jar on a free loopback port with a fresh data folder, takes the server's state (heap after a full GC,
+# open files, threads, its data folder, /api/stats) after a short warm-up, lets USERS anonymous users connect,
+# select their own world (a clone), chat once, wait for the answer and leave (CONCURRENCY at a time), waits for
+# their worlds to be deleted (grace 500 ms), takes the state again, and writes both into
+# bench/results/<time>-churn.json. Loopback only; bounded in time (the load generator stops after SECONDS and
+# exits by itself; waits are bounded; the server is killed when the script ends).
+#   bash bench/churn.sh [USERS=100000] [SECONDS=1500] [JAR] [extra server args, default --durability write-back]
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(dirname "$here")"
+users="${1:-100000}"; seconds="${2:-1500}"; jar="${3:-$root/examples/target/world-ws-server.jar}"
+server_args="${4:---durability write-back}"
+java_opts="${JAVA_OPTS:--Xmx1g -XX:+UseG1GC}"
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+[ -d "$here/node_modules" ] || npm ci --prefix "$here" --no-audit --no-fund
+[ -f "$jar" ] || (cd "$root" && ./mvnw -B -q -pl examples -am package -DskipTests)
+work="$(mktemp -d /tmp/world-ws-churn.XXXXXX)"
+# shellcheck disable=SC2086
+java $java_opts -jar "$jar" --port 0 --host 127.0.0.1 --data-dir "$work/data" --anonymous-grace 500ms $server_args \
+  >"$work/server.log" 2>&1 &
+pid=$!
+trap 'kill "$pid" 2>/dev/null || true; rm -rf "$work"' EXIT
+for _ in $(seq 1 300); do grep -q 'Listening on' "$work/server.log" && break; sleep 0.2; done
+port="$(grep -o 'Listening on http://127.0.0.1:[0-9]*' "$work/server.log" | sed 's/.*://')"
+[ -n "$port" ] || { echo "server did not start; see $work/server.log" >&2; exit 1; }
+
+state() { # one JSON object: the server as seen from outside, after a full GC
+  jcmd "$pid" GC.run >/dev/null
+  local heap files dataFiles threads rss stats
+  heap="$(jcmd "$pid" GC.heap_info | grep -o 'used [0-9]*K' | head -1 | grep -o '[0-9]*')"
+  files="$(ls /proc/"$pid"/fd | wc -l)"
+  threads="$(grep Threads /proc/"$pid"/status | grep -o '[0-9]*')"
+  rss="$(grep VmRSS /proc/"$pid"/status | grep -o '[0-9]*')"
+  dataFiles="$(find "$work/data/users" -mindepth 1 2>/dev/null | wc -l)"
+  stats="$(curl -s "http://127.0.0.1:$port/api/stats")"
+  printf '{"heapAfterGcKiB":%s,"openFiles":%s,"threads":%s,"rssKiB":%s,"entriesUnderUsers":%s,"stats":%s}' \
+    "$heap" "$files" "$threads" "$rss" "$dataFiles" "$stats"
+}
+settle() { # until every guest world is gone and no connection is left (at most 60 s)
+  for _ in $(seq 1 120); do
+    [ "$(find "$work/data/users" -mindepth 1 2>/dev/null | wc -l)" = 0 ] \
+      && curl -s "http://127.0.0.1:$port/api/stats" | grep -q '"connections":0,"worldsLoaded":0' && return
+    sleep 0.5
+  done
+}
+loadgen() { node "$here/loadgen/cli.js" --url "ws://127.0.0.1:$port/ws" --template coffee-shop --scenario churn \
+  --sources 127.0.0.1,127.0.0.2,127.0.0.3,127.0.0.4 --concurrency 20 --max-seconds $((seconds + 120)) "$@"; }
+
+loadgen --max-users 1000 --seconds 120 >/dev/null   # warm-up: the JIT and the pools, not measured
+settle
+before="$(state)"
+started_at="$(date -u +%FT%TZ)"
+run="$(loadgen --max-users "$users" --seconds "$seconds")"
+settle
+after="$(state)"
+stamp="$(date -u +%Y-%m-%dT%H-%M-%S)"
+mkdir -p "$here/results"
+out="$here/results/$stamp-churn.json"
+printf '{"startedAt":"%s","users":%s,"javaOpts":"%s","serverArgs":"%s","churn":%s,"before":%s,"after":%s}\n' \
+  "$started_at" "$users" "$java_opts" "$server_args --anonymous-grace 500ms" "$run" "$before" "$after" >"$out"
+cp "$out" "$here/results/latest-churn.json"
+cat "$out"
