@@ -209,10 +209,8 @@ final class WorldRuntime {
                     save();
                 }
                 // unloaded (which a reload of this world, a guest's deletion and shutdown wait for) follows the writes
-                released = savesSettled().thenCompose(ignored -> engine.onStorage(() -> {
-                    engine.store.release(key);
-                    return null;
-                }));
+                // release is cheap and must not block (its contract), so it does not queue behind clones and loads
+                released = savesSettled().thenRun(() -> engine.store.release(key));
             }
         } catch (RuntimeException e) {
             released = CompletableFuture.failedFuture(e);

@@ -156,6 +156,35 @@ class StorageOffTheActorsTest {
     }
 
     @Test
+    @DisplayName("a world with nothing to write unloads at once, even while every storage thread is busy with others' selects")
+    void unloadDoesNotQueueBehindSelects() throws Exception {
+        ExecutorService oneStorageThread = Executors.newSingleThreadExecutor();
+        try {
+            WorldWsEngine engine = start(WorldWsEngine.builder().executor(workers).storageExecutor(oneStorageThread));
+            WireClient ann = WireClient.connect(engine, TestWorlds.user("ann"));
+            ann.select("workshop", "w");
+            int loadedWithAnn = engine.stats().worldsLoaded();
+
+            store.clonesStarted.clear();
+            store.holdClones();
+            WireClient bo = WireClient.connect(engine, TestWorlds.user("bo"));
+            bo.send("world_select", Map.of("templateName", "workshop", "worldName", "w"));
+            assertThat(store.clonesStarted.poll(10, TimeUnit.SECONDS)).as("bo's clone holds the storage thread")
+                    .isEqualTo(WorldKey.of("bo", "w"));
+            int loadedWithBo = engine.stats().worldsLoaded();
+
+            ann.close();
+            Await.until("ann's world is unloaded while bo's clone still holds the storage thread",
+                    () -> engine.stats().worldsLoaded() == loadedWithBo - 1);
+            assertThat(loadedWithAnn).isEqualTo(1);
+            store.release();
+        } finally {
+            store.release();
+            oneStorageThread.shutdownNow();
+        }
+    }
+
+    @Test
     @DisplayName("a guest's world is deleted after its save in flight, and no late save brings it back")
     void deletedGuestWorldStaysDeleted() throws Exception {
         WorldWsEngine engine = start(WorldWsEngine.builder().executor(workers).anonymousGracePeriod(Duration.ZERO));
@@ -213,6 +242,8 @@ class StorageOffTheActorsTest {
     static final class HoldingStore implements WorldStore {
         private final WorldStore delegate;
         private volatile CountDownLatch gate = new CountDownLatch(0);
+        private volatile CountDownLatch cloneGate = new CountDownLatch(0);
+        final LinkedBlockingQueue<WorldKey> clonesStarted = new LinkedBlockingQueue<>();
         private final AtomicInteger concurrent = new AtomicInteger();
         final AtomicInteger maxConcurrent = new AtomicInteger();
         final LinkedBlockingQueue<World> started = new LinkedBlockingQueue<>();
@@ -227,8 +258,13 @@ class StorageOffTheActorsTest {
             gate = new CountDownLatch(1);
         }
 
+        void holdClones() {
+            cloneGate = new CountDownLatch(1);
+        }
+
         void release() {
             gate.countDown();
+            cloneGate.countDown();
         }
 
         @Override
@@ -282,6 +318,15 @@ class StorageOffTheActorsTest {
 
         @Override
         public World cloneFromTemplate(TemplateName template, WorldKey target) {
+            clonesStarted.add(target);
+            try {
+                if (!cloneGate.await(30, TimeUnit.SECONDS)) {
+                    throw new IllegalStateException("clone held for 30 s");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
             return delegate.cloneFromTemplate(template, target);
         }
 

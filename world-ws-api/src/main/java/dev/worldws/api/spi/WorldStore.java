@@ -85,7 +85,8 @@ public interface WorldStore {
     /**
      * Tells the store that the caller has unloaded this world (its last save has returned), so that the store can
      * drop anything it keeps in memory to make the world's next save cheaper. Never changes stored data; the
-     * world may be loaded again at any time. The default does nothing.
+     * world may be loaded again at any time. Unlike the other methods it is called on the engine's own threads, so
+     * it must return at once and never do I/O. The default does nothing.
      */
     default void release(WorldKey key) {
         // a store that keeps nothing per world has nothing to drop
