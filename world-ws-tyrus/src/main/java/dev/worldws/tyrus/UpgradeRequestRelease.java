@@ -1,5 +1,9 @@
 package dev.worldws.tyrus;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.concurrent.ConcurrentMap;
+
 import org.glassfish.grizzly.Buffer;
 import org.glassfish.grizzly.Connection;
 import org.glassfish.grizzly.filterchain.BaseFilter;
@@ -15,6 +19,8 @@ import org.glassfish.grizzly.http.HttpRequestPacket;
 import org.glassfish.grizzly.http.HttpResponsePacket;
 import org.glassfish.grizzly.http.server.AddOn;
 import org.glassfish.grizzly.http.server.NetworkListener;
+import org.glassfish.grizzly.nio.NIOConnection;
+import org.glassfish.grizzly.Processor;
 import org.glassfish.grizzly.utils.IdleTimeoutFilter;
 import org.glassfish.tyrus.container.grizzly.server.GrizzlyServerFilter;
 
@@ -80,6 +86,8 @@ final class UpgradeRequestRelease extends BaseFilter implements AddOn {
             Connection<?> connection = ctx.getConnection();
             connection.setProcessor(raw);
             connection.getAttributes().removeAttribute(HttpServerFilter.HTTP_SERVER_REQUEST_ATTR_NAME);
+            // the handshake's HTTP chain holds its own state locally until it returns; the connection need not
+            ChainStates.keepOnly(connection, raw);
         }
         return ctx.getInvokeAction();
     }
@@ -104,9 +112,96 @@ final class UpgradeRequestRelease extends BaseFilter implements AddOn {
         @Override
         public NextAction handleRead(FilterChainContext ctx) {
             ReadBufferRelease.install(ctx.getConnection());
+            ChainStates.keepOnly(ctx.getConnection(), ctx.getFilterChain());
             Buffer buffer = ctx.getMessage();
             ctx.setMessage(HttpContent.builder(UPGRADED).content(buffer).build());
             return ctx.getInvokeAction();
+        }
+
+        /** Writes too: a connection that never sends a frame still gets the server's heartbeat pings. */
+        @Override
+        public NextAction handleWrite(FilterChainContext ctx) {
+            ChainStates.keepOnly(ctx.getConnection(), ctx.getFilterChain());
+            return ctx.getInvokeAction();
+        }
+    }
+
+    /**
+     * Grizzly keeps, per connection, a state object for every filter chain that ever ran on it (an array of slots
+     * per operation and filter), and once there are two it keeps them in a concurrent map; nothing ever removes
+     * them. An upgraded connection only runs the codec-free chain, so every other chain's state (the HTTP chain's,
+     * from the handshake, which may create it again as it returns) is dropped as the connection switches and on its
+     * reads and writes, and the codec-free chain's state is kept alone, without the map: about 0.5 KiB less per
+     * idle connection. Grizzly has no API for it, hence the {@link VarHandle}s; if its fields ever differ this does
+     * nothing. Safe against Grizzly's own readers: the storage is reset under the lock its slow path takes, a reader
+     * that finds it empty creates the state anew under that lock, and no filter of the codec-free chain leaves a
+     * message in its state between reads.
+     */
+    static final class ChainStates {
+        private static final VarHandle STORAGE;
+        private static final VarHandle FLAG;
+        private static final VarHandle SINGLE;
+        private static final VarHandle MAP;
+        private static final VarHandle PROCESSOR;
+
+        static {
+            VarHandle storage = null;
+            VarHandle flag = null;
+            VarHandle single = null;
+            VarHandle map = null;
+            VarHandle processor = null;
+            try {
+                Class<?> storageType = Class.forName(NIOConnection.class.getName() + "$ProcessorStatesMap", false,
+                        NIOConnection.class.getClassLoader());
+                Class<?> singleType = Class.forName(storageType.getName() + "$ProcessorState", false,
+                        NIOConnection.class.getClassLoader());
+                storage = MethodHandles.privateLookupIn(NIOConnection.class, MethodHandles.lookup())
+                        .findVarHandle(NIOConnection.class, "processorStateStorage", storageType);
+                MethodHandles.Lookup inStorage = MethodHandles.privateLookupIn(storageType, MethodHandles.lookup());
+                flag = inStorage.findVarHandle(storageType, "volatileFlag", int.class);
+                single = inStorage.findVarHandle(storageType, "singleProcessorState", singleType);
+                map = inStorage.findVarHandle(storageType, "processorStatesMap", ConcurrentMap.class);
+                processor = MethodHandles.privateLookupIn(singleType, MethodHandles.lookup())
+                        .findVarHandle(singleType, "processor", Processor.class);
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                System.getLogger(ChainStates.class.getName()).log(System.Logger.Level.DEBUG,
+                        () -> "Grizzly's per-chain connection state is kept on this version: " + e);
+                storage = null;
+            }
+            STORAGE = storage;
+            FLAG = flag;
+            SINGLE = single;
+            MAP = map;
+            PROCESSOR = processor;
+        }
+
+        private ChainStates() {}
+
+        static boolean supported() {
+            return STORAGE != null;
+        }
+
+        /** Drops the state of every chain but {@code chain} that {@code connection} holds; cheap when there is none. */
+        static void keepOnly(Connection<?> connection, FilterChain chain) {
+            if (STORAGE == null || !(connection instanceof NIOConnection)) {
+                return;
+            }
+            Object storage = STORAGE.get(connection);
+            Object single = SINGLE.getVolatile(storage);
+            if (MAP.getVolatile(storage) == null && (single == null || PROCESSOR.get(single) == chain)) {
+                return;
+            }
+            synchronized (storage) { // the lock of Grizzly's own slow path
+                MAP.setVolatile(storage, (Object) null);
+                SINGLE.setVolatile(storage, (Object) null);
+                FLAG.setVolatile(storage, 0);
+            }
+        }
+
+        /** How many chains' states {@code connection} holds: 0, 1, or 2 and more (a map); for tests. */
+        static int held(Connection<?> connection) {
+            Object storage = STORAGE.get(connection);
+            return (int) FLAG.getVolatile(storage);
         }
     }
 }

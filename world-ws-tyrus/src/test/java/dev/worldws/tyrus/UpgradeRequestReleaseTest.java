@@ -2,7 +2,13 @@ package dev.worldws.tyrus;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.glassfish.grizzly.filterchain.FilterChain;
+import org.glassfish.grizzly.filterchain.FilterChainBuilder;
+import org.glassfish.grizzly.filterchain.TransportFilter;
 import org.glassfish.grizzly.http.HttpRequestPacket;
+import org.glassfish.grizzly.nio.transport.TCPNIOConnection;
+import org.glassfish.grizzly.nio.transport.TCPNIOTransport;
+import org.glassfish.grizzly.nio.transport.TCPNIOTransportBuilder;
 import org.glassfish.grizzly.http.HttpResponsePacket;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -52,5 +58,27 @@ class UpgradeRequestReleaseTest {
 
         assertThat(refused.getHeader("Cookie")).startsWith("a=");
         assertThat(pending.getHeader("Sec-WebSocket-Key")).isEqualTo("dGhlIHNhbXBsZSBub25jZQ==");
+    }
+
+    @Test
+    @DisplayName("an upgraded connection keeps the state of its codec-free chain only, and that chain's state works on")
+    void keepsOnlyTheUpgradedChainsState() {
+        assertThat(UpgradeRequestRelease.ChainStates.supported()).as("this Grizzly version's fields are found").isTrue();
+        TCPNIOTransport transport = TCPNIOTransportBuilder.newInstance().build();
+        TCPNIOConnection connection = new TCPNIOConnection(transport, null);
+        FilterChain http = FilterChainBuilder.stateless().add(new TransportFilter()).build();
+        FilterChain raw = FilterChainBuilder.stateless().add(new TransportFilter()).build();
+        Object httpState = connection.obtainProcessorState(http, Object::new);
+        Object firstRawState = connection.obtainProcessorState(raw, Object::new);
+        assertThat(UpgradeRequestRelease.ChainStates.held(connection)).as("two chains: Grizzly's map").isEqualTo(2);
+
+        UpgradeRequestRelease.ChainStates.keepOnly(connection, raw);
+
+        assertThat(UpgradeRequestRelease.ChainStates.held(connection)).isZero();
+        Object rawState = connection.obtainProcessorState(raw, Object::new);
+        assertThat(rawState).isNotSameAs(firstRawState).isNotSameAs(httpState);
+        assertThat(UpgradeRequestRelease.ChainStates.held(connection)).as("one chain, no map").isEqualTo(1);
+        UpgradeRequestRelease.ChainStates.keepOnly(connection, raw);
+        assertThat(connection.obtainProcessorState(raw, Object::new)).as("kept from then on").isSameAs(rawState);
     }
 }
