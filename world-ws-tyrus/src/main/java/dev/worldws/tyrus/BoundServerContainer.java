@@ -22,6 +22,8 @@ final class BoundServerContainer extends TyrusServerContainer {
     BoundServerContainer(int incomingBufferSize) {
         super((Set<Class<?>>) null);
         this.engine = TyrusWebSocketEngine.builder(this).incomingBufferSize(incomingBufferSize).build();
+        // no idle timeout, and no timer task per session for one (Tyrus schedules one at 0, none when negative)
+        setDefaultMaxSessionIdleTimeout(-1);
     }
 
     @Override

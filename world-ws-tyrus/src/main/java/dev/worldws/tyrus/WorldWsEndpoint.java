@@ -61,7 +61,10 @@ public final class WorldWsEndpoint extends Endpoint {
         int hard = hardLimit(engine);
         session.setMaxTextMessageBufferSize(hard);
         session.setMaxBinaryMessageBufferSize(hard);
-        session.setMaxIdleTimeout(0); // the engine's heartbeat detects dead peers; a container ping resets idle timers
+        // the engine's heartbeat detects dead peers (a container's own ping resets its idle timer). Negative rather
+        // than 0, which means the same (no timeout) to the spec, because Tyrus re-arms a timer task for every frame
+        // sent or received while the timeout is 0 and only skips it for a negative one
+        session.setMaxIdleTimeout(-1);
         SessionTransport sessionTransport = new SessionTransport(session);
         ConnectionHandler opened;
         try {
