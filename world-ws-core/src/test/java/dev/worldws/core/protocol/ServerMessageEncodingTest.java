@@ -20,6 +20,7 @@ import dev.worldws.api.protocol.ChatResponse;
 import dev.worldws.api.protocol.Connected;
 import dev.worldws.api.protocol.ErrorCode;
 import dev.worldws.api.protocol.ErrorPayload;
+import dev.worldws.api.protocol.EventView;
 import dev.worldws.api.protocol.EventStream;
 import dev.worldws.api.protocol.MessageView;
 import dev.worldws.api.protocol.NoticeView;
@@ -32,10 +33,12 @@ import dev.worldws.api.protocol.WorldReloaded;
 import dev.worldws.api.protocol.WorldSelected;
 import dev.worldws.api.protocol.WorldView;
 import java.math.BigDecimal;
+import java.lang.reflect.RecordComponent;
 import java.math.BigInteger;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -205,6 +208,44 @@ class ServerMessageEncodingTest {
         Set<ServerMessageType> covered = EnumSet.noneOf(ServerMessageType.class);
         samples().forEach(message -> covered.add(message.messageType()));
         assertThat(covered).containsExactlyInAnyOrder(ServerMessageType.values());
+    }
+
+    @Test
+    @DisplayName("the samples give every field of every payload record a value, so a new field cannot go unencoded")
+    void everyFieldHasAValue() throws Exception {
+        Set<String> valued = new LinkedHashSet<>();
+        for (ServerMessage message : samples().toList()) {
+            collectValued(message.payload(), valued);
+        }
+        List<Class<?>> records = new ArrayList<>(List.of(ServerPayload.class.getPermittedSubclasses()));
+        records.addAll(List.of(EventView.class.getPermittedSubclasses()));
+        records.addAll(List.of(WorldView.class, AgentView.class));
+        List<String> missing = new ArrayList<>();
+        for (Class<?> type : records) {
+            for (RecordComponent component : type.getRecordComponents()) {
+                String field = type.getSimpleName() + "." + component.getName();
+                if (!valued.contains(field)) {
+                    missing.add(field);
+                }
+            }
+        }
+        assertThat(missing).as("record fields no sample sets").isEmpty();
+    }
+
+    private static void collectValued(Object value, Set<String> valued) throws Exception {
+        if (value instanceof Collection<?> collection) {
+            for (Object element : collection) {
+                collectValued(element, valued);
+            }
+        } else if (value != null && value.getClass().isRecord()) {
+            for (RecordComponent component : value.getClass().getRecordComponents()) {
+                Object field = component.getAccessor().invoke(value);
+                if (field != null) {
+                    valued.add(value.getClass().getSimpleName() + "." + component.getName());
+                    collectValued(field, valued);
+                }
+            }
+        }
     }
 
     @Nested
