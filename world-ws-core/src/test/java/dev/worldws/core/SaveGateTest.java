@@ -45,6 +45,7 @@ class SaveGateTest {
         })).toList();
 
         assertThat(gate.pending()).isEqualTo(6);
+        Await.until("two saves are running", () -> running.get() == 2);
         release.countDown();
         for (int i = 0; i < results.size(); i++) {
             assertThat(results.get(i).get(5, TimeUnit.SECONDS)).isEqualTo(i);
