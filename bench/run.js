@@ -30,7 +30,7 @@ const exec = promisify(execFile);
 const ROOT = path.resolve(__dirname, '..');
 const o = parseArgs(process.argv.slice(2), {
   servers: 'ours,ws,socketio', jar: path.join(ROOT, 'examples/target/world-ws-server.jar'),
-  template: '', javaOpts: '-Xmx1g -XX:+UseG1GC', oursArgs: '--durability write-back', fsyncChat: 'true', out: path.join(__dirname, 'results'),
+  template: '', javaOpts: '-Xmx1g -XX:+UseG1GC -XX:+UseStringDeduplication -XX:TrimNativeHeapInterval=5000', mallocArenas: '2', oursArgs: '--durability write-back', fsyncChat: 'true', out: path.join(__dirname, 'results'),
   sources: '127.0.0.1,127.0.0.2,127.0.0.3,127.0.0.4', maxMinutes: '', graceMs: '500',
 });
 
@@ -85,7 +85,9 @@ function pickTemplate(root) {
 function startServer(name, cmd, args, logFile) {
   return new Promise((resolve, reject) => {
     const out = fs.createWriteStream(logFile);
-    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], cwd: ROOT });
+    // the JVM gets glibc's arena limit that docs/integration.md recommends (fewer per-thread malloc arenas)
+    const env = cmd === 'java' && o.mallocArenas ? { ...process.env, MALLOC_ARENA_MAX: String(o.mallocArenas) } : process.env;
+    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], cwd: ROOT, env });
     started.add(child);
     let buffer = '';
     const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`${name} did not print "Listening on" within 90 s (see ${logFile})`)); }, 90_000);
@@ -164,6 +166,9 @@ async function probe(s) {
   } else {
     const st = await getJson(s, '/api/stats?gc=1');
     result.heapAfterGcKiB = st.memory ? Math.round(st.memory.heapUsed / 1024) : undefined;
+    // RSS after the collection, as for the JVM above
+    const again = fs.readFileSync(`/proc/${s.pid}/status`, 'utf8');
+    result.rssKiB = Number((/VmRSS:\s+(\d+)/.exec(again) || [])[1]);
   }
   result.stats = await getJson(s, '/api/stats');
   if (result.stats && result.stats.memory) delete result.stats.memory;
@@ -356,7 +361,7 @@ function markdown(result) {
   lines.push(`Run ${result.startedAt} (${result.mode}), ${result.machine.cpus} × ${result.machine.cpuModel}, ${result.machine.memGiB} GiB, Node ${result.versions.node}, ${result.versions.java || 'no Java'}.`);
   lines.push(`Machine load (1 min) when the run started: ${result.machine.loadAtStart}; other processes share these 2 cores, so compare ratios from the same run.`);
   const c = result.calibration;
-  lines.push(`world-ws ran with \`${o.javaOpts} -jar world-ws-server.jar ${o.oursArgs}\`${by['ours-fsync'] ? ', and once more for the chat rows marked fsync with --durability fsync' : ''}. Before the measured chat runs every server had the same unmeasured warm-up (chat at ${P.warmRate} msg/s for ${P.warmSeconds} s).`);
+  lines.push(`world-ws ran with \`MALLOC_ARENA_MAX=${o.mallocArenas} java ${o.javaOpts} -jar world-ws-server.jar ${o.oursArgs}\`${by['ours-fsync'] ? ', and once more for the chat rows marked fsync with --durability fsync' : ''}. Before the measured chat runs every server had the same unmeasured warm-up (chat at ${P.warmRate} msg/s for ${P.warmSeconds} s).`);
   lines.push(`Load: template \`${result.template}\`; ${c ? `per human message ${c.repliesPerMessage.toFixed(2)} agent replies of ${c.chunksPerReply.toFixed(1)} chunks × ${c.wordsPerChunk.toFixed(1)} words, ${c.framesPerMessage.toFixed(1)} frames (measured on world-ws; the baselines send ${c.replies} replies × ${c.chunks} chunks × ${c.chunkWords} words with the same frame kinds)` : 'baseline defaults (world-ws not run)'}.`);
   lines.push('');
   lines.push('| metric | world-ws | Node ws | Socket.IO | world-ws / ws | world-ws / Socket.IO | better |');
