@@ -26,9 +26,9 @@ import java.util.function.Function;
  *
  * <p>An append produces exactly the bytes a full rewrite would (the same indentation), so a file never shows
  * how it was written. It overwrites the closing {@code "\n]\n"} with the new items and a new closing bracket (and
- * is forced to the device, with {@link Durability#FSYNC}); a crash in the middle can leave the file cut short (or padded with zeros), which
- * {@link WorldCodec#readGrowingArray} reads back as the items before the cut: the items being appended are lost,
- * never the ones stored before. An append that fails with an I/O error falls back to a full atomic rewrite, so the
+ * is forced to the device, with {@link Durability#FSYNC}); a crash in the middle can leave the file cut short (or
+ * padded with zeros), which {@link WorldCodec#readGrowingArray} reads back as the items before the cut: the items
+ * being appended are lost, never the ones stored before. An append that fails with an I/O error falls back to a full atomic rewrite, so the
  * file is whole again before the save returns.
  *
  * <p>What this process last wrote is remembered per world folder, as references to the item lists (shared with the
@@ -79,11 +79,6 @@ final class ArrayFiles {
     /** Forgets what was written into {@code worldDir}, so its next write of each file is a full one. */
     void forget(Path worldDir) {
         written.remove(worldDir);
-    }
-
-    /** Forgets every world folder under {@code dir} (a user's space being deleted). */
-    void forgetUnder(Path dir) {
-        written.keySet().removeIf(worldDir -> worldDir.startsWith(dir));
     }
 
     private boolean append(Path file, Written last, List<Object> newItems) {
