@@ -28,8 +28,8 @@ import java.util.function.Function;
  * how it was written. It overwrites the closing {@code "\n]\n"} with the new items and a new closing bracket (and
  * is forced to the device, with {@link Durability#FSYNC}); a crash in the middle can leave the file cut short (or
  * padded with zeros), which {@link WorldCodec#readGrowingArray} reads back as the items before the cut: the items
- * being appended are lost, never the ones stored before. An append that fails with an I/O error falls back to a full atomic rewrite, so the
- * file is whole again before the save returns.
+ * being appended are lost, never the ones stored before. An append that fails with an I/O error falls back to a
+ * full atomic rewrite, so the file is whole again before the save returns.
  *
  * <p>What this process last wrote is remembered per world folder, as references to the item lists (shared with the
  * world the caller holds, so it costs little memory) and the file's size and modification time after the write.
