@@ -1,7 +1,6 @@
 package dev.worldws.api.world;
 
 import dev.worldws.api.AgentId;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -12,7 +11,7 @@ public record Agent(AgentConfig config, String systemPrompt, List<MemoryItem> me
     public Agent {
         Objects.requireNonNull(config, "config");
         systemPrompt = systemPrompt == null ? "" : systemPrompt;
-        memory = List.copyOf(memory);
+        memory = GrowingList.copyOf(memory);
     }
 
     public AgentId id() {
@@ -27,11 +26,11 @@ public record Agent(AgentConfig config, String systemPrompt, List<MemoryItem> me
         return new Agent(config, prompt, memory);
     }
 
-    /** A copy with {@code item} appended to the memory. */
+    /**
+     * A copy with {@code item} appended to the memory, in amortised constant time: the new memory shares its storage
+     * with this one (which stays unchanged).
+     */
     public Agent remember(MemoryItem item) {
-        List<MemoryItem> grown = new ArrayList<>(memory.size() + 1);
-        grown.addAll(memory);
-        grown.add(item);
-        return new Agent(config, systemPrompt, grown);
+        return new Agent(config, systemPrompt, ((GrowingList<MemoryItem>) memory).plus(item));
     }
 }

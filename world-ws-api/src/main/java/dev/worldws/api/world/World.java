@@ -15,7 +15,7 @@ public record World(WorldConfig config, List<Agent> agents, List<Chat> chats, Li
         Objects.requireNonNull(config, "config");
         agents = List.copyOf(agents);
         chats = List.copyOf(chats);
-        events = List.copyOf(events);
+        events = GrowingList.copyOf(events);
     }
 
     public Optional<Agent> agent(AgentId id) {
@@ -51,5 +51,13 @@ public record World(WorldConfig config, List<Agent> agents, List<Chat> chats, Li
 
     public World withEvents(List<EventLogEntry> newEvents) {
         return new World(config, agents, chats, newEvents);
+    }
+
+    /**
+     * A copy with {@code entry} appended to the event log, in amortised constant time: the new log shares its
+     * storage with this one (which stays unchanged), so a long conversation does not make each message slower.
+     */
+    public World withEventAppended(EventLogEntry entry) {
+        return new World(config, agents, chats, ((GrowingList<EventLogEntry>) events).plus(entry));
     }
 }
