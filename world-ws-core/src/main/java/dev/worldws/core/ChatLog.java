@@ -11,7 +11,7 @@ import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -32,14 +32,16 @@ final class ChatLog {
 
     /** {@code world} with {@code message} appended to its chat's event log and counted in the chat. */
     static World append(World world, MessageEvent message) {
+        return append(world, message, new SeqIndex());
+    }
+
+    /**
+     * {@code world} with {@code message} appended to its chat's event log and counted in the chat; {@code seqs}
+     * (kept by the caller from one append to the next) spares a scan of the whole log per message.
+     */
+    static World append(World world, MessageEvent message, SeqIndex seqs) {
         String chatId = message.chatId();
-        long lastSeq = 0; // the highest, not the last: a log written by another tool need not be in order
-        List<EventLogEntry> events = world.events();
-        for (EventLogEntry entry : events) {
-            if (entry.chatId().equals(chatId)) {
-                lastSeq = Math.max(lastSeq, entry.seq());
-            }
-        }
+        long seq = seqs.next(world.events(), chatId);
         String at = format(message.timestamp());
         Map<String, Object> payload = new LinkedHashMap<>();
         payload.put("content", message.content());
@@ -53,10 +55,9 @@ final class ChatLog {
         Map<String, Object> meta = new LinkedHashMap<>();
         meta.put("sender", message.sender());
         meta.put("senderType", message.senderType().name().toLowerCase(Locale.ROOT));
-        List<EventLogEntry> appended = new ArrayList<>(events.size() + 1);
-        appended.addAll(events);
-        appended.add(new EventLogEntry(message.messageId(), world.config().id(), chatId, MESSAGE, payload, meta,
-                message.timestamp(), lastSeq + 1, Map.of()));
+        World appended = world.withEventAppended(new EventLogEntry(message.messageId(), world.config().id(), chatId,
+                MESSAGE, payload, meta, message.timestamp(), seq, Map.of()));
+        seqs.appended(appended.events(), chatId, seq);
 
         List<Chat> chats = new ArrayList<>(world.chats().size() + 1);
         boolean found = false;
@@ -74,29 +75,53 @@ final class ChatLog {
             chats.add(new Chat(chatId, world.config().id(), chatId, message.timestamp(), message.timestamp(), 1,
                     Map.of()));
         }
-        return new World(world.config(), world.agents(), chats, appended);
+        return appended.withChats(chats);
+    }
+
+    /**
+     * The highest seq of each chat in one event log (the highest, not the last: a log written by another tool need
+     * not be in order), kept up to date by {@link #append}; a log it did not see grow is indexed afresh.
+     * Not thread-safe: the runtime keeps one on its actor.
+     */
+    static final class SeqIndex {
+        private List<EventLogEntry> indexed;
+        private final Map<String, Long> highest = new HashMap<>();
+
+        long next(List<EventLogEntry> events, String chatId) {
+            if (events != indexed) {
+                highest.clear();
+                for (EventLogEntry entry : events) {
+                    highest.merge(entry.chatId(), entry.seq(), Math::max);
+                }
+                indexed = events;
+            }
+            return highest.getOrDefault(chatId, 0L) + 1;
+        }
+
+        void appended(List<EventLogEntry> events, String chatId, long seq) {
+            highest.merge(chatId, seq, Math::max);
+            indexed = events;
+        }
     }
 
     /** The last {@code limit} messages of {@code chatId} in the world's event log, oldest first. */
     static Page recent(World world, String chatId, int limit) {
-        Deque<MessageView> last = new ArrayDeque<>(Math.min(limit, 64));
-        boolean dropped = false;
-        for (EventLogEntry entry : world.events()) {
+        // from the end, so that selecting a world with a long log does not read all of it
+        List<EventLogEntry> events = world.events();
+        ArrayDeque<MessageView> last = new ArrayDeque<>(Math.min(limit, 64));
+        for (int i = events.size() - 1; i >= 0; i--) {
+            EventLogEntry entry = events.get(i);
             if (entry.chatId().equals(chatId) && MESSAGE.equals(entry.type())) {
                 MessageView view = view(entry);
                 if (view != null) {
                     if (last.size() == limit) {
-                        dropped = true;
-                        if (limit == 0) {
-                            break;
-                        }
-                        last.removeFirst();
+                        return new Page(List.copyOf(last), true);
                     }
-                    last.addLast(view);
+                    last.addFirst(view);
                 }
             }
         }
-        return new Page(List.copyOf(last), dropped);
+        return new Page(List.copyOf(last), false);
     }
 
     /** One page of a chat's messages, oldest first; {@code hasMore} if older ones exist. */

@@ -115,6 +115,8 @@ final class WorldRuntime {
     /** Messages this node published whose bus echo (which triggers the reply rules) has not arrived yet. */
     private int awaitingEcho;
     private String lastChatId = DEFAULT_CHAT;
+    /** Each chat's highest seq, made on the first message (idle worlds do without). */
+    private ChatLog.SeqIndex seqs;
     /** The seq of the last message applied to {@link #world} (its memories and event log). */
     private long appliedMessageSeq;
 
@@ -558,7 +560,10 @@ final class WorldRuntime {
             }
             updated = updated.withAgent(changed);
         }
-        world = ChatLog.append(updated, message);
+        if (seqs == null) {
+            seqs = new ChatLog.SeqIndex();
+        }
+        world = ChatLog.append(updated, message, seqs);
         appliedMessageSeq = Math.max(appliedMessageSeq, message.seq());
         markDirty();
         if (engine.nodeId.equals(message.origin())) {

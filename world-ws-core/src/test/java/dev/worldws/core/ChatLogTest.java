@@ -66,4 +66,23 @@ class ChatLogTest {
                 .containsExactly("m1");
         assertThat(ChatLog.page(world, "chat-1", "nope", 5)).isEmpty();
     }
+
+    @Test
+    @DisplayName("a seq index kept across appends numbers like a fresh scan, and re-reads a log replaced in between")
+    void seqIndex() {
+        World world = SampleWorlds.world("w", "W", "smith"); // chat-1 holds seq 1 and 2
+        ChatLog.SeqIndex seqs = new ChatLog.SeqIndex();
+        world = ChatLog.append(world, message("chat-1", "m1", "ann", SenderType.HUMAN, "one"), seqs);
+        world = ChatLog.append(world, message("chat-1", "m2", "ann", SenderType.HUMAN, "two"), seqs);
+        world = ChatLog.append(world, message("side", "s1", "ann", SenderType.HUMAN, "aside"), seqs);
+        // another part of the runtime replaces the log (say, a reload from disk with a later entry in chat-1)
+        List<EventLogEntry> reloaded = new ArrayList<>(world.events());
+        reloaded.add(new EventLogEntry("x9", "w", "chat-1", "message", Map.of("content", "from elsewhere"), Map.of(),
+                AT, 9, Map.of()));
+        world = ChatLog.append(world.withEvents(reloaded), message("chat-1", "m3", "ann", SenderType.HUMAN, "three"),
+                seqs);
+
+        assertThat(world.events()).extracting(e -> e.id() + "@" + e.seq())
+                .endsWith("m1@3", "m2@4", "s1@1", "x9@9", "m3@10");
+    }
 }

@@ -71,6 +71,9 @@ public final class ReplyRules {
 
     /** The names mentioned at the start of a paragraph, lower-cased, in order of appearance. */
     public static Set<String> paragraphMentions(String content) {
+        if (content.indexOf('@') < 0) {
+            return Set.of(); // most messages: no split, no set
+        }
         Set<String> names = new LinkedHashSet<>();
         for (String paragraph : content.split("\n", -1)) {
             int i = skipSpace(paragraph, 0);
@@ -95,6 +98,9 @@ public final class ReplyRules {
 
     /** Whether the content mentions anybody anywhere. */
     public static boolean hasAnyMention(String content) {
+        if (content.indexOf('@') < 0) {
+            return false;
+        }
         Matcher matcher = ANY_MENTION.matcher(content);
         return matcher.find();
     }
