@@ -12,13 +12,19 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
- * Writes the files of a world that only grow (an agent's {@code memory.json}, a chat's event log): when the
- * previous write of a file in this process held a prefix of the new items, only the new items are appended in
- * place; otherwise the whole file is replaced atomically ({@link AtomicFiles}).
+ * Writes a world's files remembering what this process last wrote, so that a save costs only what changed.
+ * A file that only grows (an agent's {@code memory.json}, a chat's event log): when the previous write of a file in
+ * this process held a prefix of the new items, only the new items are appended in place; otherwise the whole file
+ * is replaced atomically ({@link AtomicFiles}). Any other file ({@link #writeValue}): not written at all when it was
+ * last written from an equal value and is still as written, which spares rendering it and reading it back.
+ * Folders ({@link #knownFolder}) and the sets of files a folder was last cleaned to ({@link #keptSince}) are
+ * remembered too, so that an unchanged world is saved with a few {@code stat} calls.
  *
  * <p>Why: a busy world is saved every few seconds and its conversation grows with every message, so rewriting
  * whole files made every save cost the size of the conversation (the disk and the CPU then spent most of their
@@ -47,7 +53,21 @@ final class ArrayFiles {
     private final WorldCodec codec;
     private final Map<Path, Map<Path, Written>> written = new ConcurrentHashMap<>();
 
-    private record Written(List<?> items, long size, FileTime modified) {}
+    /** What was last written to a file: the value (for arrays, the item list) and the file's state after it. */
+    private record Written(Object value, long size, FileTime modified) {
+        List<?> items() {
+            return (List<?>) value;
+        }
+    }
+
+    /** Marks a folder this process made sure of (an entry keyed by the folder's path). */
+    private static final Written FOLDER = new Written(null, -1, null);
+
+    /**
+     * The entry keyed by a folder's path resolved against this name holds the names the folder was last cleaned to
+     * (only a key: no such file is made, and a name starting with a dot is never one of a world's files).
+     */
+    private static final String KEPT = ".kept-names";
 
     ArrayFiles(AtomicFiles files, WorldCodec codec) {
         this.files = files;
@@ -74,6 +94,59 @@ final class ArrayFiles {
         }
         files.write(file, codec.write(toJson.apply(items)));
         remember(ofWorld, file, items);
+    }
+
+    /**
+     * Writes {@code render}'s bytes to {@code file} (inside {@code worldDir}) atomically, unless this process last
+     * wrote an equal {@code value} there and the file still has the size and modification time it left.
+     */
+    void writeValue(Path worldDir, Path file, Object value, Supplier<byte[]> render) {
+        Map<Path, Written> ofWorld = written.computeIfAbsent(worldDir, dir -> new ConcurrentHashMap<>());
+        Written last = ofWorld.remove(file);
+        if (last != null && last.value().equals(value) && stillAsWritten(file, last)) {
+            ofWorld.put(file, last);
+            return;
+        }
+        files.write(file, render.get());
+        remember(ofWorld, file, value);
+    }
+
+    /**
+     * Whether this process made sure of {@code folder} (see {@link #rememberFolder}) and it is still a folder, not
+     * replaced by a link or a file: then it needs no fresh check of where it leads.
+     */
+    boolean knownFolder(Path worldDir, Path folder) {
+        Map<Path, Written> ofWorld = written.get(worldDir);
+        if (ofWorld == null || ofWorld.get(folder) != FOLDER) {
+            return false;
+        }
+        try {
+            return Files.readAttributes(folder, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).isDirectory();
+        } catch (IOException e) {
+            ofWorld.remove(folder);
+            return false;
+        }
+    }
+
+    /** Remembers that {@code folder} exists and was checked to lie where this store may write. */
+    void rememberFolder(Path worldDir, Path folder) {
+        written.computeIfAbsent(worldDir, dir -> new ConcurrentHashMap<>()).put(folder, FOLDER);
+    }
+
+    /**
+     * Whether {@code folder} was last cleaned by this process to exactly {@code names} (see {@link #rememberKept}):
+     * a save that keeps the same files need not list the folder again.
+     */
+    boolean keptSince(Path worldDir, Path folder, Set<String> names) {
+        Map<Path, Written> ofWorld = written.get(worldDir);
+        Written last = ofWorld == null ? null : ofWorld.get(folder.resolve(KEPT));
+        return last != null && last.value().equals(names);
+    }
+
+    /** Remembers that {@code folder} now holds only {@code names} of the files this store manages there. */
+    void rememberKept(Path worldDir, Path folder, Set<String> names) {
+        written.computeIfAbsent(worldDir, dir -> new ConcurrentHashMap<>())
+                .put(folder.resolve(KEPT), new Written(Set.copyOf(names), -1, null));
     }
 
     /** Forgets what was written into {@code worldDir}, so its next write of each file is a full one. */
@@ -107,10 +180,10 @@ final class ArrayFiles {
         }
     }
 
-    private void remember(Map<Path, Written> ofWorld, Path file, List<?> items) {
+    private void remember(Map<Path, Written> ofWorld, Path file, Object value) {
         try {
             BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-            ofWorld.put(file, new Written(items, attributes.size(), attributes.lastModifiedTime()));
+            ofWorld.put(file, new Written(value, attributes.size(), attributes.lastModifiedTime()));
         } catch (IOException e) {
             ofWorld.remove(file); // unknown state: the next write is a full one
         }

@@ -318,55 +318,82 @@ final class FileWorldStore implements WorldStore {
         for (Chat chat : world.chats()) {
             requireFileName("chat id", chat.id());
         }
+        // grouped (and every chat id checked) before anything is written
+        Map<String, List<EventLogEntry>> eventsByChat = new LinkedHashMap<>();
         for (EventLogEntry event : world.events()) {
-            requireFileName("chat id", event.chatId());
+            eventsByChat.computeIfAbsent(event.chatId(), chat -> {
+                requireFileName("chat id", chat);
+                return new ArrayList<>();
+            }).add(event);
         }
         guardWritable(dir);
-        files.write(dir.resolve(CONFIG), codec.write(codec.worldConfigJson(world.config())));
+        arrays.writeValue(dir, dir.resolve(CONFIG), world.config(),
+                () -> codec.write(codec.worldConfigJson(world.config())));
 
         Path agentsDir = dir.resolve("agents");
         Set<String> agentFolders = new HashSet<>();
         for (Agent agent : world.agents()) {
             Path agentDir = agentsDir.resolve(agent.id().value());
             agentFolders.add(agent.id().value());
-            createDirectories(agentDir);
-            files.write(agentDir.resolve(CONFIG), codec.write(codec.agentConfigJson(agent.config())));
+            ensureFolder(dir, agentDir);
+            arrays.writeValue(dir, agentDir.resolve(CONFIG), agent.config(),
+                    () -> codec.write(codec.agentConfigJson(agent.config())));
             Path promptFile = agentDir.resolve(PROMPT);
             if (!agent.systemPrompt().isEmpty() || Files.exists(promptFile)) {
-                files.write(promptFile, agent.systemPrompt().getBytes(StandardCharsets.UTF_8));
+                arrays.writeValue(dir, promptFile, agent.systemPrompt(),
+                        () -> agent.systemPrompt().getBytes(StandardCharsets.UTF_8));
             }
             arrays.write(dir, agentDir.resolve(MEMORY), agent.memory(), codec::memoryJson);
         }
-        for (Path agentDir : children(agentsDir, Files::isDirectory)) {
-            String folder = agentDir.getFileName().toString();
-            if (AgentId.isValid(folder) && !agentFolders.contains(folder) && Files.isRegularFile(agentDir.resolve(CONFIG))) {
-                deleteTree(agentDir); // the agent was removed from the world
+        if (!arrays.keptSince(dir, agentsDir, agentFolders)) {
+            for (Path agentDir : children(agentsDir, Files::isDirectory)) {
+                String folder = agentDir.getFileName().toString();
+                if (AgentId.isValid(folder) && !agentFolders.contains(folder)
+                        && Files.isRegularFile(agentDir.resolve(CONFIG))) {
+                    deleteTree(agentDir); // the agent was removed from the world
+                }
             }
+            arrays.rememberKept(dir, agentsDir, agentFolders);
         }
 
         Set<String> chatFiles = new HashSet<>();
+        Path chatsDir = dir.resolve("chats");
         if (!world.chats().isEmpty()) {
-            createDirectories(dir.resolve("chats"));
+            ensureFolder(dir, chatsDir);
         }
         for (Chat chat : world.chats()) {
             chatFiles.add(chat.id() + ".json");
-            files.write(dir.resolve("chats").resolve(chat.id() + ".json"), codec.write(codec.chatJson(chat)));
+            arrays.writeValue(dir, chatsDir.resolve(chat.id() + ".json"), chat, () -> codec.write(codec.chatJson(chat)));
         }
-        removeStaleJson(dir.resolve("chats"), chatFiles);
+        removeStaleJson(dir, chatsDir, chatFiles);
 
-        Map<String, List<EventLogEntry>> eventsByChat = new LinkedHashMap<>();
-        for (EventLogEntry event : world.events()) {
-            eventsByChat.computeIfAbsent(event.chatId(), chat -> new ArrayList<>()).add(event);
-        }
+        Path eventsDir = dir.resolve("events");
         if (!eventsByChat.isEmpty()) {
-            createDirectories(dir.resolve("events"));
+            ensureFolder(dir, eventsDir);
         }
         Set<String> eventFiles = new HashSet<>();
         eventsByChat.forEach((chatId, entries) -> {
             eventFiles.add(chatId + ".json");
-            arrays.write(dir, dir.resolve("events").resolve(chatId + ".json"), entries, codec::eventsJson);
+            arrays.write(dir, eventsDir.resolve(chatId + ".json"), entries, codec::eventsJson);
         });
-        removeStaleJson(dir.resolve("events"), eventFiles);
+        removeStaleJson(dir, eventsDir, eventFiles);
+    }
+
+    /** Creates {@code folder} (inside the world folder {@code worldDir}) unless this store already made sure of it. */
+    private void ensureFolder(Path worldDir, Path folder) {
+        if (!arrays.knownFolder(worldDir, folder)) {
+            createDirectories(folder);
+            arrays.rememberFolder(worldDir, folder);
+        }
+    }
+
+    /** Removes the JSON files of {@code dir} not in {@code keep}, unless it was last cleaned to the same set. */
+    private void removeStaleJson(Path worldDir, Path dir, Set<String> keep) {
+        if (arrays.keptSince(worldDir, dir, keep)) {
+            return;
+        }
+        removeStaleJson(dir, keep);
+        arrays.rememberKept(worldDir, dir, keep);
     }
 
     private void removeStaleJson(Path dir, Set<String> keep) {

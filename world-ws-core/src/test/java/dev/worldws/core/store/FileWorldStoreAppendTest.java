@@ -211,6 +211,59 @@ class FileWorldStoreAppendTest {
                 .isEqualTo(new String(wholeRewriteOf(grown).get("events"), StandardCharsets.UTF_8));
     }
 
+    @Test
+    @DisplayName("a save rewrites only the files whose content changed")
+    void unchangedFilesAreNotWrittenAgain() throws IOException {
+        world = grow(world, 1);
+        store.save(ALICE_HOME, world);
+        int before = countReplaced("config.json", "system-prompt.md");
+
+        world = grow(world, 2);
+        store.save(ALICE_HOME, world);
+        assertThat(countReplaced("config.json", "system-prompt.md")).isEqualTo(before);
+
+        dev.worldws.api.world.Agent poet = world.agent(AgentId.of("poet")).orElseThrow();
+        world = world.withAgent(poet.withConfig(poet.config().withLlmCallCount(3)));
+        store.save(ALICE_HOME, world);
+        assertThat(countReplaced("config.json", "system-prompt.md")).as("only the poet's config changed")
+                .isEqualTo(before + 1);
+        assertThat(store.load(ALICE_HOME)).isEqualTo(WorldOrder.canonical(world));
+    }
+
+    @Test
+    @DisplayName("a config edited by someone else is put back by the next save even when the world did not change it")
+    void foreignEditOfAnUnchangedFileIsRepaired() throws IOException {
+        store.save(ALICE_HOME, world);
+        Path poetConfig = worldDir().resolve("agents/poet/config.json");
+        String ours = Files.readString(poetConfig);
+        Files.writeString(poetConfig, ours.replace("}", ", \"edited\": true}"));
+
+        store.save(ALICE_HOME, world);
+
+        assertThat(Files.readString(poetConfig)).isEqualTo(ours);
+    }
+
+    @Test
+    @DisplayName("an agent folder swapped for a link into a template between saves is refused, and the template is untouched")
+    void folderSwappedForALinkIsRefused() throws IOException {
+        store.save(ALICE_HOME, world);
+        Path poetDir = worldDir().resolve("agents/poet");
+        Path templatePoet = dataDir.resolve("worlds/garden/agents/poet");
+        byte[] templateConfig = Files.readAllBytes(templatePoet.resolve("config.json"));
+        try (java.util.stream.Stream<Path> walk = Files.walk(poetDir)) {
+            for (Path path : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        }
+        Files.createSymbolicLink(poetDir, templatePoet);
+
+        dev.worldws.api.world.Agent poet = world.agent(AgentId.of("poet")).orElseThrow();
+        World changed = world.withAgent(poet.withConfig(poet.config().withLlmCallCount(2)));
+        assertThatThrownBy(() -> store.save(ALICE_HOME, changed))
+                .isInstanceOf(dev.worldws.api.ReadOnlyTemplateException.class);
+        assertThat(Files.readAllBytes(templatePoet.resolve("config.json"))).isEqualTo(templateConfig);
+    }
+
     private int countReplaced(String... names) {
         List<String> wanted = List.of(names);
         synchronized (files.written) {
