@@ -6,10 +6,12 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -18,9 +20,19 @@ import java.util.UUID;
  *
  * <p>Files whose bytes would not change are not rewritten: a world is saved after every chat message, and most of
  * its files are unchanged each time.
+ *
+ * <p>With {@link Durability#WRITE_BACK}, a small file whose new bytes have exactly the length of its old ones (a
+ * chat's counters, an agent's call count: the files that change on every save) is overwritten in place by one
+ * write instead: its length never changes, so a crash of the process leaves the old bytes or the new ones, and no
+ * new file is created per save (on a busy ext4 volume, allocating and freeing an inode per save cost more CPU than
+ * everything else a save does). Only a regular file with a single link is overwritten so: never through a
+ * symbolic link or into a file hard-linked elsewhere (say, into a template).
  */
 class AtomicFiles {
     private static final System.Logger LOG = System.getLogger(AtomicFiles.class.getName());
+
+    /** The largest file overwritten in place: one page, written by the kernel in one piece. */
+    private static final int IN_PLACE_MAX_BYTES = 4096;
 
     private final Durability durability;
 
@@ -61,6 +73,9 @@ class AtomicFiles {
         if (holds(target, bytes)) {
             return false;
         }
+        if (!forces() && overwriteSameLength(target, bytes)) {
+            return true;
+        }
         Path temporary = target.resolveSibling("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp");
         try {
             try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE_NEW,
@@ -78,6 +93,28 @@ class AtomicFiles {
         } catch (IOException | RuntimeException e) {
             deleteQuietly(temporary);
             throw new StorageException("could not write " + target + ": " + describe(e), e);
+        }
+    }
+
+    /** Overwrites a file of the same length in place (see the class comment); false if it cannot be done so. */
+    private static boolean overwriteSameLength(Path target, byte[] bytes) {
+        if (bytes.length > IN_PLACE_MAX_BYTES) {
+            return false;
+        }
+        try (FileChannel channel = FileChannel.open(target, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
+            Map<String, Object> attributes = Files.readAttributes(target, "unix:size,nlink,isRegularFile",
+                    LinkOption.NOFOLLOW_LINKS);
+            if (!Boolean.TRUE.equals(attributes.get("isRegularFile")) || !Integer.valueOf(1).equals(attributes.get("nlink"))
+                    || !Long.valueOf(bytes.length).equals(attributes.get("size")) || channel.size() != bytes.length) {
+                return false;
+            }
+            ByteBuffer buffer = ByteBuffer.wrap(bytes);
+            while (buffer.hasRemaining()) {
+                channel.write(buffer, buffer.position());
+            }
+            return true;
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+            return false; // no "unix" view, a link, or a failed write: the atomic rename writes it whole
         }
     }
 
