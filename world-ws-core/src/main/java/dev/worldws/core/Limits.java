@@ -18,7 +18,7 @@ import java.util.Objects;
  * @param rejectionWindow the sliding window, on the engine's clock, over which rejections are counted (default
  *        10 s; so a client sending at twice the default rate is closed about five seconds after its burst is used up)
  * @param maxQueuedMessages outbound messages waiting for a slow client before it is closed with
- *        {@code 4409 SLOW_CONSUMER} (default 4096: well above the bus history of 1,000 events that a resume may replay
+ *        {@code 4409 SLOW_CONSUMER} (default 4096: well above the bus history of 256 events that a resume may replay
  *        behind {@code world_selected}, and the agents' stream steps are gathered into pieces of about 32 characters, so even the longest reply stays near 1,000 steps)
  * @param maxQueuedBytes outbound UTF-8 bytes waiting for a slow client before it is closed (default 4 MiB)
  * @param maxPendingRequests requests of one connection waiting to be handled; more get {@code busy} (default 64)

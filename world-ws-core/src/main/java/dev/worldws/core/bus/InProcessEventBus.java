@@ -156,7 +156,7 @@ final class InProcessEventBus implements EventBus {
         }
     }
 
-    private record Recorded(WorldEvent event, Instant at) {}
+    private record Recorded(WorldEvent event, long atMillis) {}
 
     /** An event waiting to be delivered, with the topic generation (see {@link Topic#forget}) it was published in. */
     private record Pending(WorldEvent event, long generation) {}
@@ -194,7 +194,7 @@ final class InProcessEventBus implements EventBus {
             WorldEvent sequenced = event.withSeq(seq);
             Instant now = clock.instant();
             if (historySize > 0) {
-                history.addLast(new Recorded(sequenced, now));
+                history.addLast(new Recorded(sequenced, now.toEpochMilli()));
             }
             trim(now);
             pending.addLast(new Pending(sequenced, generation));
@@ -328,7 +328,8 @@ final class InProcessEventBus implements EventBus {
             while (history.size() > historySize) {
                 history.removeFirst();
             }
-            while (!history.isEmpty() && !history.peekFirst().at().plus(historyTtl).isAfter(now)) {
+            long expired = now.toEpochMilli() - historyTtl.toMillis();
+            while (!history.isEmpty() && history.peekFirst().atMillis() <= expired) {
                 history.removeFirst();
             }
         }
