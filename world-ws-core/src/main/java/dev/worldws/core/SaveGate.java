@@ -37,12 +37,18 @@ final class SaveGate {
     <T> CompletableFuture<T> submit(Supplier<T> save) {
         CompletableFuture<T> result = new CompletableFuture<>();
         Runnable task = () -> {
+            T value = null;
+            Throwable failure = null;
             try {
-                result.complete(save.get());
-            } catch (Throwable failure) {
+                value = save.get();
+            } catch (Throwable e) {
+                failure = e;
+            }
+            next(); // the slot is free before anyone learns the outcome, so pending() agrees with the results
+            if (failure == null) {
+                result.complete(value);
+            } else {
                 result.completeExceptionally(failure);
-            } finally {
-                next();
             }
         };
         synchronized (this) {
