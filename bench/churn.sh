@@ -27,13 +27,25 @@ for _ in $(seq 1 300); do grep -q 'Listening on' "$work/server.log" && break; sl
 port="$(grep -o 'Listening on http://127.0.0.1:[0-9]*' "$work/server.log" | sed 's/.*://')"
 [ -n "$port" ] || { echo "server did not start; see $work/server.log" >&2; exit 1; }
 
+settled_rss() { # RSS once G1 has given the collected regions back (a background thread does it after GC.run)
+  local a b c
+  a=$(grep VmRSS /proc/"$pid"/status | grep -o '[0-9]*'); b=$a
+  for i in $(seq 1 40); do
+    sleep 0.25
+    c=$(grep VmRSS /proc/"$pid"/status | grep -o '[0-9]*')
+    lo=$(printf '%s\n' "$a" "$b" "$c" | sort -n | head -1); hi=$(printf '%s\n' "$a" "$b" "$c" | sort -n | tail -1)
+    [ "$i" -ge 4 ] && [ $(( (hi - lo) * 100 )) -le "$hi" ] && break
+    a=$b; b=$c
+  done
+  echo "$c"
+}
 state() { # one JSON object: the server as seen from outside, after a full GC
   jcmd "$pid" GC.run >/dev/null
   local heap files dataFiles threads rss stats
   heap="$(jcmd "$pid" GC.heap_info | grep -o 'used [0-9]*K' | head -1 | grep -o '[0-9]*')"
   files="$(ls /proc/"$pid"/fd | wc -l)"
   threads="$(grep Threads /proc/"$pid"/status | grep -o '[0-9]*')"
-  rss="$(grep VmRSS /proc/"$pid"/status | grep -o '[0-9]*')"
+  rss="$(settled_rss)"
   dataFiles="$(find "$work/data/users" -mindepth 1 2>/dev/null | wc -l)"
   stats="$(curl -s "http://127.0.0.1:$port/api/stats")"
   printf '{"heapAfterGcKiB":%s,"openFiles":%s,"threads":%s,"rssKiB":%s,"entriesUnderUsers":%s,"stats":%s}' \

@@ -149,6 +149,23 @@ async function treeSize(dir) {
   return { files, dirs, bytes };
 }
 
+/**
+ * RSS once it has stopped moving after a collection: G1 gives freed regions back on a background thread after
+ * the collection returns (reading at once counted up to a few hundred MB that were about to go), and the memory a
+ * Node collection frees also leaves with a lag. Read every 250 ms, for at least a second, until three readings agree within 1 %; at most 10 s.
+ */
+async function settledRssKiB(pid) {
+  const read = () => Number((/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8')) || [])[1]);
+  const readings = [read()];
+  for (let i = 0; i < 40; i++) {
+    await sleep(250);
+    readings.push(read());
+    const last = readings.slice(-3);
+    if (readings.length >= 5 && Math.max(...last) - Math.min(...last) <= Math.max(...last) * 0.01) break;
+  }
+  return readings[readings.length - 1];
+}
+
 /** What the server holds right now: RSS, threads, open files, heap after a full GC, its own stats, its data folder. */
 async function probe(s) {
   const status = fs.readFileSync(`/proc/${s.pid}/status`, 'utf8');
@@ -160,15 +177,11 @@ async function probe(s) {
       const info = (await exec('jcmd', [String(s.pid), 'GC.heap_info'], { timeout: 30_000 })).stdout;
       result.heapAfterGcKiB = Number((/used (\d+)K/.exec(info) || [])[1]);
     } catch (e) { result.heapError = e.message.slice(0, 200); }
-    // the GC above may have freed native memory too; read RSS again
-    const again = fs.readFileSync(`/proc/${s.pid}/status`, 'utf8');
-    result.rssKiB = Number((/VmRSS:\s+(\d+)/.exec(again) || [])[1]);
+    result.rssKiB = await settledRssKiB(s.pid);
   } else {
     const st = await getJson(s, '/api/stats?gc=1');
     result.heapAfterGcKiB = st.memory ? Math.round(st.memory.heapUsed / 1024) : undefined;
-    // RSS after the collection, as for the JVM above
-    const again = fs.readFileSync(`/proc/${s.pid}/status`, 'utf8');
-    result.rssKiB = Number((/VmRSS:\s+(\d+)/.exec(again) || [])[1]);
+    result.rssKiB = await settledRssKiB(s.pid); // as for the JVM above
   }
   result.stats = await getJson(s, '/api/stats');
   if (result.stats && result.stats.memory) delete result.stats.memory;

@@ -77,40 +77,41 @@ class FileWorldStoreInPlaceTest {
         }
     }
 
-    @Test
-    @DisplayName("a world file hard-linked to a template file is replaced, never written through, so the template stays as it was")
-    void hardLinkIntoATemplateIsNotWrittenThrough() throws IOException {
+    /** Makes a link of some kind at {@code link} to {@code target}. */
+    private interface Linker {
+        void link(Path link, Path target) throws IOException;
+    }
+
+    /**
+     * Links the poet's config to the template's, saves a same-length change through a fresh store, checks that it
+     * reads back, and returns the template file's bytes from before the save.
+     */
+    private byte[] saveThroughLinkToTemplate(Linker linker) throws IOException {
         world = withPoetCalls(0);
         store.save(ALICE_HOME, world);
         Files.copy(poetConfig(), templatePoetConfig(), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         Files.delete(poetConfig());
-        Files.createLink(poetConfig(), templatePoetConfig()); // the same file, as a careless copy with `cp -l` makes
-        byte[] template = Files.readAllBytes(templatePoetConfig());
+        linker.link(poetConfig(), templatePoetConfig());
+        byte[] templateBefore = Files.readAllBytes(templatePoetConfig());
         FileWorldStore restarted = new FileWorldStore(dataDir, clock, new AtomicFiles(Durability.WRITE_BACK));
-
         World changed = withPoetCalls(3);
         restarted.save(ALICE_HOME, changed);
-
-        assertThat(Files.readAllBytes(templatePoetConfig())).isEqualTo(template);
         assertThat(restarted.load(ALICE_HOME)).isEqualTo(WorldOrder.canonical(changed));
+        return templateBefore;
+    }
+
+    @Test
+    @DisplayName("a world file hard-linked to a template file is replaced, never written through, so the template stays as it was")
+    void hardLinkIntoATemplateIsNotWrittenThrough() throws IOException {
+        byte[] template = saveThroughLinkToTemplate(Files::createLink); // as a careless `cp -l` leaves it
+        assertThat(Files.readAllBytes(templatePoetConfig())).isEqualTo(template);
     }
 
     @Test
     @DisplayName("a world file that is a symbolic link to a template file is replaced by a file, and the template stays as it was")
     void symbolicLinkIntoATemplateIsNotWrittenThrough() throws IOException {
-        world = withPoetCalls(0);
-        store.save(ALICE_HOME, world);
-        Files.copy(poetConfig(), templatePoetConfig(), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        Files.delete(poetConfig());
-        Files.createSymbolicLink(poetConfig(), templatePoetConfig());
-        byte[] template = Files.readAllBytes(templatePoetConfig());
-        FileWorldStore restarted = new FileWorldStore(dataDir, clock, new AtomicFiles(Durability.WRITE_BACK));
-
-        World changed = withPoetCalls(3);
-        restarted.save(ALICE_HOME, changed);
-
+        byte[] template = saveThroughLinkToTemplate((link, target) -> Files.createSymbolicLink(link, target));
         assertThat(Files.readAllBytes(templatePoetConfig())).isEqualTo(template);
         assertThat(Files.isSymbolicLink(poetConfig())).isFalse();
-        assertThat(restarted.load(ALICE_HOME)).isEqualTo(WorldOrder.canonical(changed));
     }
 }
