@@ -71,7 +71,7 @@ final class FileWorldStore implements WorldStore {
     private final Clock clock;
     private final AtomicFiles files;
     private final WorldCodec codec = new WorldCodec();
-    private final ArrayFiles arrays;
+    private final RememberingWriter writer;
     private final Path usersReal;
     private final ReentrantReadWriteLock[] locks = new ReentrantReadWriteLock[LOCK_STRIPES];
 
@@ -79,7 +79,7 @@ final class FileWorldStore implements WorldStore {
         this.layout = new StorageLayout(dataDir);
         this.clock = Objects.requireNonNull(clock, "clock");
         this.files = Objects.requireNonNull(files, "files");
-        this.arrays = new ArrayFiles(files, codec);
+        this.writer = new RememberingWriter(files, codec);
         try {
             Files.createDirectories(layout.usersDir());
             this.usersReal = layout.usersDir().toRealPath();
@@ -189,7 +189,7 @@ final class FileWorldStore implements WorldStore {
                     guardWritable(worldDir);
                     deleteTree(worldDir);
                 }
-                arrays.forget(worldDir);
+                writer.forget(worldDir);
                 Files.move(staging, worldDir, StandardCopyOption.ATOMIC_MOVE);
                 files.forceRenames(worldDir.getParent());
             } catch (IOException e) {
@@ -225,7 +225,7 @@ final class FileWorldStore implements WorldStore {
     /** Drops what this store remembers of the world's last writes, which makes its saves append. */
     @Override
     public void release(WorldKey key) {
-        arrays.forget(layout.worldDir(key));
+        writer.forget(layout.worldDir(key));
     }
 
     @Override
@@ -247,7 +247,7 @@ final class FileWorldStore implements WorldStore {
                 return false;
             }
             guardWritable(worldDir);
-            arrays.forget(worldDir);
+            writer.forget(worldDir);
             Path doomed = worldDir.resolveSibling(".deleted-" + UUID.randomUUID());
             try {
                 Files.move(worldDir, doomed, StandardCopyOption.ATOMIC_MOVE);
@@ -327,7 +327,7 @@ final class FileWorldStore implements WorldStore {
             }).add(event);
         }
         guardWritable(dir);
-        arrays.writeValue(dir, dir.resolve(CONFIG), world.config(),
+        writer.writeValue(dir, dir.resolve(CONFIG), world.config(),
                 () -> codec.write(codec.worldConfigJson(world.config())));
 
         Path agentsDir = dir.resolve("agents");
@@ -336,16 +336,16 @@ final class FileWorldStore implements WorldStore {
             Path agentDir = agentsDir.resolve(agent.id().value());
             agentFolders.add(agent.id().value());
             ensureFolder(dir, agentDir);
-            arrays.writeValue(dir, agentDir.resolve(CONFIG), agent.config(),
+            writer.writeValue(dir, agentDir.resolve(CONFIG), agent.config(),
                     () -> codec.write(codec.agentConfigJson(agent.config())));
             Path promptFile = agentDir.resolve(PROMPT);
             if (!agent.systemPrompt().isEmpty() || Files.exists(promptFile)) {
-                arrays.writeValue(dir, promptFile, agent.systemPrompt(),
+                writer.writeValue(dir, promptFile, agent.systemPrompt(),
                         () -> agent.systemPrompt().getBytes(StandardCharsets.UTF_8));
             }
-            arrays.write(dir, agentDir.resolve(MEMORY), agent.memory(), codec::memoryJson);
+            writer.write(dir, agentDir.resolve(MEMORY), agent.memory(), codec::memoryJson);
         }
-        if (!arrays.keptSince(dir, agentsDir, agentFolders)) {
+        if (!writer.keptSince(dir, agentsDir, agentFolders)) {
             for (Path agentDir : children(agentsDir, Files::isDirectory)) {
                 String folder = agentDir.getFileName().toString();
                 if (AgentId.isValid(folder) && !agentFolders.contains(folder)
@@ -353,7 +353,7 @@ final class FileWorldStore implements WorldStore {
                     deleteTree(agentDir); // the agent was removed from the world
                 }
             }
-            arrays.rememberKept(dir, agentsDir, agentFolders);
+            writer.rememberKept(dir, agentsDir, agentFolders);
         }
 
         Set<String> chatFiles = new HashSet<>();
@@ -363,7 +363,7 @@ final class FileWorldStore implements WorldStore {
         }
         for (Chat chat : world.chats()) {
             chatFiles.add(chat.id() + ".json");
-            arrays.writeValue(dir, chatsDir.resolve(chat.id() + ".json"), chat, () -> codec.write(codec.chatJson(chat)));
+            writer.writeValue(dir, chatsDir.resolve(chat.id() + ".json"), chat, () -> codec.write(codec.chatJson(chat)));
         }
         removeStaleJson(dir, chatsDir, chatFiles);
 
@@ -374,26 +374,26 @@ final class FileWorldStore implements WorldStore {
         Set<String> eventFiles = new HashSet<>();
         eventsByChat.forEach((chatId, entries) -> {
             eventFiles.add(chatId + ".json");
-            arrays.write(dir, eventsDir.resolve(chatId + ".json"), entries, codec::eventsJson);
+            writer.write(dir, eventsDir.resolve(chatId + ".json"), entries, codec::eventsJson);
         });
         removeStaleJson(dir, eventsDir, eventFiles);
     }
 
     /** Creates {@code folder} (inside the world folder {@code worldDir}) unless this store already made sure of it. */
     private void ensureFolder(Path worldDir, Path folder) {
-        if (!arrays.knownFolder(worldDir, folder)) {
+        if (!writer.knownFolder(worldDir, folder)) {
             createDirectories(folder);
-            arrays.rememberFolder(worldDir, folder);
+            writer.rememberFolder(worldDir, folder);
         }
     }
 
     /** Removes the JSON files of {@code dir} not in {@code keep}, unless it was last cleaned to the same set. */
     private void removeStaleJson(Path worldDir, Path dir, Set<String> keep) {
-        if (arrays.keptSince(worldDir, dir, keep)) {
+        if (writer.keptSince(worldDir, dir, keep)) {
             return;
         }
         removeStaleJson(dir, keep);
-        arrays.rememberKept(worldDir, dir, keep);
+        writer.rememberKept(worldDir, dir, keep);
     }
 
     private void removeStaleJson(Path dir, Set<String> keep) {

@@ -95,7 +95,7 @@ final class WorldCodec {
     }
 
     /**
-     * Parses a JSON array that is extended by appends ({@link ArrayFiles}): a file cut short by a crash during an
+     * Parses a JSON array that is extended by appends ({@link RememberingWriter}): a file cut short by a crash during an
      * append (it ends inside an item, or with the zeros a file system leaves for blocks it had not written) reads
      * as the items before the cut. Anything else that does not parse is corrupt, as for {@link #readArray}.
      *

@@ -45,7 +45,7 @@ import java.util.function.Supplier;
  *
  * <p>Thread-safe; the caller serialises the writes of one world (the store's per-world lock).
  */
-final class ArrayFiles {
+final class RememberingWriter {
     /** How an array written by {@link WorldCodec#write} ends. */
     private static final byte[] CLOSING = {'\n', ']', '\n'};
 
@@ -69,7 +69,7 @@ final class ArrayFiles {
      */
     private static final String KEPT = ".kept-names";
 
-    ArrayFiles(AtomicFiles files, WorldCodec codec) {
+    RememberingWriter(AtomicFiles files, WorldCodec codec) {
         this.files = files;
         this.codec = codec;
     }
