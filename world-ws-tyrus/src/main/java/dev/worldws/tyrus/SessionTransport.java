@@ -25,6 +25,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * bytes accepted but not yet written, exactly. The core already keeps one send outstanding; this queue keeps the
  * adapter correct for any caller.
  *
+ * <p>On Tyrus the frames are built here and written straight to the connection's writer ({@link TextFrameWriter}):
+ * the text of one event, sent to every connection of a world, is encoded and framed once per thread instead of
+ * once per connection. Elsewhere, or if Tyrus's internals change, {@code sendText} is used.
+ *
  * <p>Thread-safe; {@link #send} never blocks and never throws.
  */
 final class SessionTransport implements Transport {
@@ -42,9 +46,17 @@ final class SessionTransport implements Transport {
     private final AtomicLong queuedBytes = new AtomicLong();
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile String clientId;
+    /** Writes frames built here when Tyrus allows it, else null: {@code sendText} (see {@link TextFrameWriter}). */
+    private final TextFrameWriter frames;
 
     SessionTransport(Session session) {
         this.session = session;
+        this.frames = TextFrameWriter.of(session);
+    }
+
+    /** Whether this connection's frames are built here and written directly rather than by Tyrus's sendText. */
+    boolean writesFramesDirectly() {
+        return frames != null;
     }
 
     /** The container's session id: unique per session (Jakarta WebSocket), so no second id per connection. */
@@ -126,6 +138,10 @@ final class SessionTransport implements Transport {
     private void write(PendingSend pending) {
         if (!session.isOpen()) {
             finished(pending, new IOException("connection " + id() + " is closed"));
+            return;
+        }
+        if (frames != null) {
+            frames.write(pending.text, failure -> finished(pending, failure));
             return;
         }
         try {

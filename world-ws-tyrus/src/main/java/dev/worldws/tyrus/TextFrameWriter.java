@@ -1,0 +1,155 @@
+package dev.worldws.tyrus;
+
+import jakarta.websocket.Session;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import org.glassfish.tyrus.core.ProtocolHandler;
+import org.glassfish.tyrus.core.TyrusRemoteEndpoint;
+import org.glassfish.tyrus.core.TyrusWebSocket;
+import org.glassfish.tyrus.spi.CompletionHandler;
+import org.glassfish.tyrus.spi.Writer;
+
+/**
+ * Writes whole server text frames straight to the writer of a Tyrus connection, with the frame built here.
+ *
+ * <p>Why: Tyrus's {@code sendText} encodes the text to UTF-8 with a new encoder, copies it into a frame and copies
+ * that again for every connection; one event of a world goes to every connection of its user, so the same text was
+ * encoded and framed once per connection (the largest allocation under chat load after the file store, and the
+ * serial work that set the fan-out latency). Here the frame of a text is built once on a thread and reused for the
+ * next connections that send the same text on it. The bytes are those Tyrus would write: one final, unmasked text
+ * frame (the server never masks), written through the same writer as Tyrus's own frames, which keeps them in order.
+ *
+ * <p>Tyrus offers no public way to reach a session's writer, so three of its private fields are read through
+ * {@link VarHandle}s; on a Tyrus without them, in another container, or when an extension was negotiated (it might
+ * transform frames, which Tyrus would then have to do), {@link #of} gives null and the caller uses
+ * {@code sendText}. Thread-safe.
+ */
+final class TextFrameWriter {
+    private static final System.Logger LOG = System.getLogger(TextFrameWriter.class.getName());
+    /** Frames up to this size are kept per thread for the next connection; larger ones are built each time. */
+    private static final int REUSED_FRAME_MAX_BYTES = 16 * 1024;
+    private static final VarHandle REMOTE_WEB_SOCKET;
+    private static final VarHandle PROTOCOL_HANDLER;
+    private static final VarHandle WRITER;
+    private static final ThreadLocal<Framed> LAST = new ThreadLocal<>();
+
+    static {
+        VarHandle remote = null;
+        VarHandle handler = null;
+        VarHandle writer = null;
+        try {
+            remote = MethodHandles.privateLookupIn(TyrusRemoteEndpoint.class, MethodHandles.lookup())
+                    .findVarHandle(TyrusRemoteEndpoint.class, "webSocket", TyrusWebSocket.class);
+            handler = MethodHandles.privateLookupIn(TyrusWebSocket.class, MethodHandles.lookup())
+                    .findVarHandle(TyrusWebSocket.class, "protocolHandler", ProtocolHandler.class);
+            writer = MethodHandles.privateLookupIn(ProtocolHandler.class, MethodHandles.lookup())
+                    .findVarHandle(ProtocolHandler.class, "writer", Writer.class);
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+            LOG.log(System.Logger.Level.DEBUG, () -> "text frames go through Tyrus's sendText on this Tyrus version: " + e);
+            remote = null;
+            handler = null;
+            writer = null;
+        }
+        REMOTE_WEB_SOCKET = remote;
+        PROTOCOL_HANDLER = handler;
+        WRITER = writer;
+    }
+
+    private final Writer writer;
+
+    private TextFrameWriter(Writer writer) {
+        this.writer = writer;
+    }
+
+    /** Whether this Tyrus version lets frames be written directly at all. */
+    static boolean supported() {
+        return WRITER != null;
+    }
+
+    /** A frame writer for {@code session}, or null when its frames must go through Tyrus's {@code sendText}. */
+    static TextFrameWriter of(Session session) {
+        if (WRITER == null || !session.getNegotiatedExtensions().isEmpty()) {
+            return null;
+        }
+        try {
+            if (session.getAsyncRemote() instanceof TyrusRemoteEndpoint remote
+                    && REMOTE_WEB_SOCKET.get(remote) instanceof TyrusWebSocket webSocket
+                    && PROTOCOL_HANDLER.get(webSocket) instanceof ProtocolHandler handler
+                    && WRITER.getVolatile(handler) instanceof Writer writer) {
+                return new TextFrameWriter(writer);
+            }
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.DEBUG, () -> "text frames of " + session.getId() + " go through sendText: " + e);
+        }
+        return null;
+    }
+
+    /**
+     * Writes {@code text} as one text frame; {@code done} gets null once it is written, or the failure. Never
+     * throws; {@code done} may run on this thread or on a Grizzly thread.
+     */
+    void write(String text, java.util.function.Consumer<Throwable> done) {
+        try {
+            writer.write(ByteBuffer.wrap(frameOf(text)), new CompletionHandler<>() {
+                @Override
+                public void completed(ByteBuffer result) {
+                    done.accept(null);
+                }
+
+                @Override
+                public void failed(Throwable failure) {
+                    done.accept(failure);
+                }
+
+                @Override
+                public void cancelled() {
+                    done.accept(new java.util.concurrent.CancellationException("write cancelled"));
+                }
+            });
+        } catch (RuntimeException e) {
+            done.accept(e);
+        }
+    }
+
+    /** The frame of {@code text}: reused when this thread framed the same text just before. */
+    private static byte[] frameOf(String text) {
+        Framed last = LAST.get();
+        if (last != null && last.text == text) {
+            return last.frame;
+        }
+        byte[] frame = frame(text);
+        if (frame.length <= REUSED_FRAME_MAX_BYTES) {
+            LAST.set(new Framed(text, frame));
+        }
+        return frame;
+    }
+
+    /** One final, unmasked text frame holding {@code text} (RFC 6455 §5.2). */
+    static byte[] frame(String text) {
+        byte[] payload = text.getBytes(StandardCharsets.UTF_8);
+        int length = payload.length;
+        int header = length < 126 ? 2 : length <= 0xFFFF ? 4 : 10;
+        byte[] frame = new byte[header + length];
+        frame[0] = (byte) 0x81; // FIN, opcode 1 (text)
+        if (length < 126) {
+            frame[1] = (byte) length;
+        } else if (length <= 0xFFFF) {
+            frame[1] = 126;
+            frame[2] = (byte) (length >>> 8);
+            frame[3] = (byte) length;
+        } else {
+            frame[1] = 127;
+            long wide = length;
+            for (int i = 0; i < 8; i++) {
+                frame[2 + i] = (byte) (wide >>> (56 - 8 * i));
+            }
+        }
+        System.arraycopy(payload, 0, frame, header, length);
+        return frame;
+    }
+
+    /** The frame a thread built last, and its text (compared by identity: one event's text goes to every connection). */
+    private record Framed(String text, byte[] frame) {}
+}
