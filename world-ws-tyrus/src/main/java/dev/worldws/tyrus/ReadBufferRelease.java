@@ -51,6 +51,11 @@ final class ReadBufferRelease {
 
     private ReadBufferRelease() {}
 
+    /** Whether Tyrus still holds a connection for this upgraded Grizzly connection (it forgets it once closed). */
+    static boolean tyrusConnectionPresent(org.glassfish.grizzly.Connection<?> grizzly) {
+        return TYRUS_CONNECTION.get(grizzly) != null;
+    }
+
     /** Whether this Tyrus version's read handler can be made to drop its buffer. */
     static boolean supported() {
         return BUFFER != null;

@@ -111,6 +111,12 @@ final class UpgradeRequestRelease extends BaseFilter implements AddOn {
     private static final class Frames extends BaseFilter {
         @Override
         public NextAction handleRead(FilterChainContext ctx) {
+            if (!ReadBufferRelease.tyrusConnectionPresent(ctx.getConnection())) {
+                // Tyrus closed this connection and forgot it; bytes that still arrive (the client's close frame)
+                // would reach Tyrus's filter wrapped in the placeholder request and be taken for a new handshake,
+                // which fails on the placeholder (a NullPointerException logged by Grizzly). The socket is closing.
+                return ctx.getStopAction();
+            }
             ReadBufferRelease.install(ctx.getConnection());
             ChainStates.keepOnly(ctx.getConnection(), ctx.getFilterChain());
             Buffer buffer = ctx.getMessage();
