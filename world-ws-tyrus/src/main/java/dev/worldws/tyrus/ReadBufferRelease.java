@@ -1,7 +1,6 @@
 package dev.worldws.tyrus;
 
 import jakarta.websocket.CloseReason;
-import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import org.glassfish.grizzly.Grizzly;
@@ -38,8 +37,7 @@ final class ReadBufferRelease {
         try {
             type = Class.forName(TyrusWebSocketEngine.class.getName() + "$TyrusReadHandler", false,
                     TyrusWebSocketEngine.class.getClassLoader());
-            buffer = MethodHandles.privateLookupIn(type, MethodHandles.lookup())
-                    .findVarHandle(type, "buffer", ByteBuffer.class);
+            buffer = PrivateFields.find(type, "buffer", ByteBuffer.class);
         } catch (ReflectiveOperationException | RuntimeException e) {
             LOG.log(System.Logger.Level.DEBUG, () -> "Tyrus read buffers are not released on this Tyrus version: " + e);
             type = null;

@@ -1,7 +1,6 @@
 package dev.worldws.tyrus;
 
 import jakarta.websocket.Session;
-import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -40,12 +39,9 @@ final class TextFrameWriter {
         VarHandle handler = null;
         VarHandle writer = null;
         try {
-            remote = MethodHandles.privateLookupIn(TyrusRemoteEndpoint.class, MethodHandles.lookup())
-                    .findVarHandle(TyrusRemoteEndpoint.class, "webSocket", TyrusWebSocket.class);
-            handler = MethodHandles.privateLookupIn(TyrusWebSocket.class, MethodHandles.lookup())
-                    .findVarHandle(TyrusWebSocket.class, "protocolHandler", ProtocolHandler.class);
-            writer = MethodHandles.privateLookupIn(ProtocolHandler.class, MethodHandles.lookup())
-                    .findVarHandle(ProtocolHandler.class, "writer", Writer.class);
+            remote = PrivateFields.find(TyrusRemoteEndpoint.class, "webSocket", TyrusWebSocket.class);
+            handler = PrivateFields.find(TyrusWebSocket.class, "protocolHandler", ProtocolHandler.class);
+            writer = PrivateFields.find(ProtocolHandler.class, "writer", Writer.class);
         } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
             LOG.log(System.Logger.Level.DEBUG, () -> "text frames go through Tyrus's sendText on this Tyrus version: " + e);
             remote = null;

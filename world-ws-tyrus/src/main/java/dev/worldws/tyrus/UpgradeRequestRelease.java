@@ -1,6 +1,5 @@
 package dev.worldws.tyrus;
 
-import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.ConcurrentMap;
 
@@ -161,14 +160,11 @@ final class UpgradeRequestRelease extends BaseFilter implements AddOn {
                         NIOConnection.class.getClassLoader());
                 Class<?> singleType = Class.forName(storageType.getName() + "$ProcessorState", false,
                         NIOConnection.class.getClassLoader());
-                storage = MethodHandles.privateLookupIn(NIOConnection.class, MethodHandles.lookup())
-                        .findVarHandle(NIOConnection.class, "processorStateStorage", storageType);
-                MethodHandles.Lookup inStorage = MethodHandles.privateLookupIn(storageType, MethodHandles.lookup());
-                flag = inStorage.findVarHandle(storageType, "volatileFlag", int.class);
-                single = inStorage.findVarHandle(storageType, "singleProcessorState", singleType);
-                map = inStorage.findVarHandle(storageType, "processorStatesMap", ConcurrentMap.class);
-                processor = MethodHandles.privateLookupIn(singleType, MethodHandles.lookup())
-                        .findVarHandle(singleType, "processor", Processor.class);
+                storage = PrivateFields.find(NIOConnection.class, "processorStateStorage", storageType);
+                flag = PrivateFields.find(storageType, "volatileFlag", int.class);
+                single = PrivateFields.find(storageType, "singleProcessorState", singleType);
+                map = PrivateFields.find(storageType, "processorStatesMap", ConcurrentMap.class);
+                processor = PrivateFields.find(singleType, "processor", Processor.class);
             } catch (ReflectiveOperationException | RuntimeException e) {
                 System.getLogger(ChainStates.class.getName()).log(System.Logger.Level.DEBUG,
                         () -> "Grizzly's per-chain connection state is kept on this version: " + e);
