@@ -73,8 +73,19 @@ class AtomicFiles {
         if (holds(target, bytes)) {
             return false;
         }
+        replace(target, bytes);
+        return true;
+    }
+
+    /**
+     * Writes {@code bytes} to {@code target} atomically without first comparing them with what it holds: for a
+     * caller that knows the content changed.
+     *
+     * @throws StorageException if the write failed; {@code target} is then as it was and no temporary file remains
+     */
+    void replace(Path target, byte[] bytes) {
         if (!forces() && overwriteSameLength(target, bytes)) {
-            return true;
+            return;
         }
         Path temporary = target.resolveSibling("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp");
         try {
@@ -89,7 +100,7 @@ class AtomicFiles {
             beforeRename(temporary, target);
             move(temporary, target);
             forceRenames(target.getParent());
-            return true;
+            return;
         } catch (IOException | RuntimeException e) {
             deleteQuietly(temporary);
             throw new StorageException("could not write " + target + ": " + describe(e), e);

@@ -335,7 +335,7 @@ final class FileWorldStore implements WorldStore {
         for (Agent agent : world.agents()) {
             Path agentDir = agentsDir.resolve(agent.id().value());
             agentFolders.add(agent.id().value());
-            ensureFolder(dir, agentDir);
+            writer.ensureFolder(dir, agentDir, () -> createDirectories(agentDir));
             writer.writeValue(dir, agentDir.resolve(CONFIG), agent.config(),
                     () -> codec.write(codec.agentConfigJson(agent.config())));
             Path promptFile = agentDir.resolve(PROMPT);
@@ -345,7 +345,7 @@ final class FileWorldStore implements WorldStore {
             }
             writer.write(dir, agentDir.resolve(MEMORY), agent.memory(), codec::memoryJson);
         }
-        if (!writer.keptSince(dir, agentsDir, agentFolders)) {
+        writer.cleanUnlessKept(dir, agentsDir, agentFolders, () -> {
             for (Path agentDir : children(agentsDir, Files::isDirectory)) {
                 String folder = agentDir.getFileName().toString();
                 if (AgentId.isValid(folder) && !agentFolders.contains(folder)
@@ -353,47 +353,29 @@ final class FileWorldStore implements WorldStore {
                     deleteTree(agentDir); // the agent was removed from the world
                 }
             }
-            writer.rememberKept(dir, agentsDir, agentFolders);
-        }
+        });
 
         Set<String> chatFiles = new HashSet<>();
         Path chatsDir = dir.resolve("chats");
         if (!world.chats().isEmpty()) {
-            ensureFolder(dir, chatsDir);
+            writer.ensureFolder(dir, chatsDir, () -> createDirectories(chatsDir));
         }
         for (Chat chat : world.chats()) {
             chatFiles.add(chat.id() + ".json");
             writer.writeValue(dir, chatsDir.resolve(chat.id() + ".json"), chat, () -> codec.write(codec.chatJson(chat)));
         }
-        removeStaleJson(dir, chatsDir, chatFiles);
+        writer.cleanUnlessKept(dir, chatsDir, chatFiles, () -> removeStaleJson(chatsDir, chatFiles));
 
         Path eventsDir = dir.resolve("events");
         if (!eventsByChat.isEmpty()) {
-            ensureFolder(dir, eventsDir);
+            writer.ensureFolder(dir, eventsDir, () -> createDirectories(eventsDir));
         }
         Set<String> eventFiles = new HashSet<>();
         eventsByChat.forEach((chatId, entries) -> {
             eventFiles.add(chatId + ".json");
             writer.write(dir, eventsDir.resolve(chatId + ".json"), entries, codec::eventsJson);
         });
-        removeStaleJson(dir, eventsDir, eventFiles);
-    }
-
-    /** Creates {@code folder} (inside the world folder {@code worldDir}) unless this store already made sure of it. */
-    private void ensureFolder(Path worldDir, Path folder) {
-        if (!writer.knownFolder(worldDir, folder)) {
-            createDirectories(folder);
-            writer.rememberFolder(worldDir, folder);
-        }
-    }
-
-    /** Removes the JSON files of {@code dir} not in {@code keep}, unless it was last cleaned to the same set. */
-    private void removeStaleJson(Path worldDir, Path dir, Set<String> keep) {
-        if (writer.keptSince(worldDir, dir, keep)) {
-            return;
-        }
-        removeStaleJson(dir, keep);
-        writer.rememberKept(worldDir, dir, keep);
+        writer.cleanUnlessKept(dir, eventsDir, eventFiles, () -> removeStaleJson(eventsDir, eventFiles));
     }
 
     private void removeStaleJson(Path dir, Set<String> keep) {

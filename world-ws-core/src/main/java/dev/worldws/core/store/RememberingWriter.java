@@ -23,7 +23,7 @@ import java.util.function.Supplier;
  * this process held a prefix of the new items, only the new items are appended in place; otherwise the whole file
  * is replaced atomically ({@link AtomicFiles}). Any other file ({@link #writeValue}): not written at all when it was
  * last written from an equal value and is still as written, which spares rendering it and reading it back.
- * Folders ({@link #knownFolder}) and the sets of files a folder was last cleaned to ({@link #keptSince}) are
+ * Folders ({@link #ensureFolder}) and the sets of files a folder was last cleaned to ({@link #cleanUnlessKept}) are
  * remembered too, so that an unchanged world is saved with a few {@code stat} calls.
  *
  * <p>Why: a busy world is saved every few seconds and its conversation grows with every message, so rewriting
@@ -51,7 +51,16 @@ final class RememberingWriter {
 
     private final AtomicFiles files;
     private final WorldCodec codec;
-    private final Map<Path, Map<Path, Written>> written = new ConcurrentHashMap<>();
+    private final Map<Path, WorldWrites> written = new ConcurrentHashMap<>();
+
+    /** What this process knows of one world folder's files and folders. */
+    private static final class WorldWrites {
+        final Map<Path, Written> files = new ConcurrentHashMap<>();
+        /** Folders made sure of: they exist and were checked to lie where the store may write. */
+        final Set<Path> folders = ConcurrentHashMap.newKeySet();
+        /** Per folder, the names of the files this store manages that it was last cleaned to. */
+        final Map<Path, Set<String>> kept = new ConcurrentHashMap<>();
+    }
 
     /** What was last written to a file: the value (for arrays, the item list) and the file's state after it. */
     private record Written(Object value, long size, FileTime modified) {
@@ -59,15 +68,6 @@ final class RememberingWriter {
             return (List<?>) value;
         }
     }
-
-    /** Marks a folder this process made sure of (an entry keyed by the folder's path). */
-    private static final Written FOLDER = new Written(null, -1, null);
-
-    /**
-     * The entry keyed by a folder's path resolved against this name holds the names the folder was last cleaned to
-     * (only a key: no such file is made, and a name starting with a dot is never one of a world's files).
-     */
-    private static final String KEPT = ".kept-names";
 
     RememberingWriter(AtomicFiles files, WorldCodec codec) {
         this.files = files;
@@ -80,7 +80,7 @@ final class RememberingWriter {
      * @throws StorageException if neither an append nor a full rewrite succeeded
      */
     <T> void write(Path worldDir, Path file, List<T> items, Function<List<T>, List<Object>> toJson) {
-        Map<Path, Written> ofWorld = written.computeIfAbsent(worldDir, dir -> new ConcurrentHashMap<>());
+        Map<Path, Written> ofWorld = of(worldDir).files;
         Written last = ofWorld.remove(file);
         if (last != null && isPrefix(last.items(), items) && stillAsWritten(file, last)) {
             if (last.items().size() == items.size()) {
@@ -98,60 +98,67 @@ final class RememberingWriter {
 
     /**
      * Writes {@code render}'s bytes to {@code file} (inside {@code worldDir}) atomically, unless this process last
-     * wrote an equal {@code value} there and the file still has the size and modification time it left.
+     * wrote an equal {@code value} there and the file still has the size and modification time it left. When this
+     * process wrote the file before, the value or the file has changed since, so the file is not read back to
+     * compare its bytes first.
      */
     void writeValue(Path worldDir, Path file, Object value, Supplier<byte[]> render) {
-        Map<Path, Written> ofWorld = written.computeIfAbsent(worldDir, dir -> new ConcurrentHashMap<>());
+        Map<Path, Written> ofWorld = of(worldDir).files;
         Written last = ofWorld.remove(file);
         if (last != null && last.value().equals(value) && stillAsWritten(file, last)) {
             ofWorld.put(file, last);
             return;
         }
-        files.write(file, render.get());
+        if (last == null) {
+            files.write(file, render.get());
+        } else {
+            files.replace(file, render.get());
+        }
         remember(ofWorld, file, value);
     }
 
     /**
-     * Whether this process made sure of {@code folder} (see {@link #rememberFolder}) and it is still a folder, not
-     * replaced by a link or a file: then it needs no fresh check of where it leads.
+     * Makes sure {@code folder} (inside {@code worldDir}) exists by running {@code create}, unless this process did so
+     * before and it is still a folder, not replaced by a link or a file since: then it needs no fresh check of where
+     * it leads.
      */
-    boolean knownFolder(Path worldDir, Path folder) {
-        Map<Path, Written> ofWorld = written.get(worldDir);
-        if (ofWorld == null || ofWorld.get(folder) != FOLDER) {
-            return false;
+    void ensureFolder(Path worldDir, Path folder, Runnable create) {
+        Set<Path> folders = of(worldDir).folders;
+        if (folders.contains(folder)) {
+            try {
+                if (Files.readAttributes(folder, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).isDirectory()) {
+                    return;
+                }
+            } catch (IOException e) {
+                // gone: made again below
+            }
+            folders.remove(folder);
         }
-        try {
-            return Files.readAttributes(folder, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).isDirectory();
-        } catch (IOException e) {
-            ofWorld.remove(folder);
-            return false;
-        }
-    }
-
-    /** Remembers that {@code folder} exists and was checked to lie where this store may write. */
-    void rememberFolder(Path worldDir, Path folder) {
-        written.computeIfAbsent(worldDir, dir -> new ConcurrentHashMap<>()).put(folder, FOLDER);
+        create.run();
+        folders.add(folder);
     }
 
     /**
-     * Whether {@code folder} was last cleaned by this process to exactly {@code names} (see {@link #rememberKept}):
-     * a save that keeps the same files need not list the folder again.
+     * Runs {@code clean}, which leaves {@code folder} holding only {@code names} of the files this store manages
+     * there, unless this process last cleaned it to the same names: a save that keeps the same files need not list
+     * the folder again.
      */
-    boolean keptSince(Path worldDir, Path folder, Set<String> names) {
-        Map<Path, Written> ofWorld = written.get(worldDir);
-        Written last = ofWorld == null ? null : ofWorld.get(folder.resolve(KEPT));
-        return last != null && last.value().equals(names);
-    }
-
-    /** Remembers that {@code folder} now holds only {@code names} of the files this store manages there. */
-    void rememberKept(Path worldDir, Path folder, Set<String> names) {
-        written.computeIfAbsent(worldDir, dir -> new ConcurrentHashMap<>())
-                .put(folder.resolve(KEPT), new Written(Set.copyOf(names), -1, null));
+    void cleanUnlessKept(Path worldDir, Path folder, Set<String> names, Runnable clean) {
+        Map<Path, Set<String>> kept = of(worldDir).kept;
+        if (names.equals(kept.get(folder))) {
+            return;
+        }
+        clean.run();
+        kept.put(folder, Set.copyOf(names));
     }
 
     /** Forgets what was written into {@code worldDir}, so its next write of each file is a full one. */
     void forget(Path worldDir) {
         written.remove(worldDir);
+    }
+
+    private WorldWrites of(Path worldDir) {
+        return written.computeIfAbsent(worldDir, dir -> new WorldWrites());
     }
 
     private boolean append(Path file, Written last, List<Object> newItems) {
