@@ -2,7 +2,6 @@ package dev.worldws.bench;
 
 import com.sun.management.OperatingSystemMXBean;
 import dev.worldws.api.UserId;
-import dev.worldws.api.spi.Transport;
 import dev.worldws.core.ConnectionHandler;
 import dev.worldws.core.Limits;
 import dev.worldws.core.Principal;
@@ -13,9 +12,6 @@ import java.lang.management.ManagementFactory;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -93,45 +89,25 @@ public final class ChatCpuPerMessage {
         }
     }
 
-    /** Completes every send at once; counts frames and signals the exchange's idle. */
-    private static final class IdleCounting implements Transport {
-        private final String id = UUID.randomUUID().toString();
-        private final CountDownLatch selected;
+    /** Counts frames and signals the exchange's idle. */
+    private static final class IdleCounting extends ImmediateTransport {
         private final AtomicLong frames;
         volatile CountDownLatch idle;
 
         IdleCounting(CountDownLatch selected, AtomicLong frames) {
-            this.selected = selected;
+            super(selected);
             this.frames = frames;
         }
 
         @Override
-        public String id() {
-            return id;
-        }
-
-        @Override
-        public CompletionStage<Void> send(String text) {
+        void onFrame(String text) {
             frames.incrementAndGet();
             if (text.startsWith("{\"type\":\"event_stream\"") && text.contains(IDLE)) {
                 CountDownLatch latch = idle;
                 if (latch != null) {
                     latch.countDown();
                 }
-            } else if (text.startsWith("{\"type\":\"world_selected\"")) {
-                selected.countDown();
             }
-            return CompletableFuture.completedFuture(null);
-        }
-
-        @Override
-        public void close(int code, String reason) {
-            // in memory: nothing to close
-        }
-
-        @Override
-        public boolean isOpen() {
-            return true;
         }
     }
 }

@@ -3,7 +3,6 @@ package dev.worldws.bench;
 import dev.worldws.api.UserId;
 import dev.worldws.api.WorldKey;
 import dev.worldws.api.event.StreamEvent;
-import dev.worldws.api.spi.Transport;
 import dev.worldws.core.ConnectionHandler;
 import dev.worldws.core.Principal;
 import dev.worldws.core.WorldWsEngine;
@@ -13,9 +12,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -87,41 +83,20 @@ public class RoutingBenchmark {
         }
     }
 
-    /** A transport whose sends complete at once; counts world_selected frames, then chat_response frames. */
-    private final class CountingTransport implements Transport {
-        private final String id = UUID.randomUUID().toString();
-        private final CountDownLatch selected;
-
+    /** Counts chat_response frames down on the current round's latch. */
+    private final class CountingTransport extends ImmediateTransport {
         CountingTransport(CountDownLatch selected) {
-            this.selected = selected;
+            super(selected);
         }
 
         @Override
-        public String id() {
-            return id;
-        }
-
-        @Override
-        public CompletionStage<Void> send(String text) {
+        void onFrame(String text) {
             if (text.startsWith("{\"type\":\"chat_response\"")) {
                 CountDownLatch latch = delivered;
                 if (latch != null) {
                     latch.countDown();
                 }
-            } else if (text.startsWith("{\"type\":\"world_selected\"")) {
-                selected.countDown();
             }
-            return CompletableFuture.completedFuture(null);
-        }
-
-        @Override
-        public void close(int code, String reason) {
-            // in memory: nothing to close
-        }
-
-        @Override
-        public boolean isOpen() {
-            return true;
         }
     }
 }
