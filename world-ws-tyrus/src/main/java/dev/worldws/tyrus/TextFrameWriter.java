@@ -4,6 +4,8 @@ import jakarta.websocket.Session;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CancellationException;
+import java.util.function.Consumer;
 import org.glassfish.tyrus.core.ProtocolHandler;
 import org.glassfish.tyrus.core.TyrusRemoteEndpoint;
 import org.glassfish.tyrus.core.TyrusWebSocket;
@@ -86,7 +88,7 @@ final class TextFrameWriter {
      * Writes {@code text} as one text frame; {@code done} gets null once it is written, or the failure. Never
      * throws; {@code done} may run on this thread or on a Grizzly thread.
      */
-    void write(String text, java.util.function.Consumer<Throwable> done) {
+    void write(String text, Consumer<Throwable> done) {
         try {
             writer.write(ByteBuffer.wrap(frameOf(text)), new CompletionHandler<>() {
                 @Override
@@ -101,7 +103,7 @@ final class TextFrameWriter {
 
                 @Override
                 public void cancelled() {
-                    done.accept(new java.util.concurrent.CancellationException("write cancelled"));
+                    done.accept(new CancellationException("write cancelled"));
                 }
             });
         } catch (RuntimeException e) {
