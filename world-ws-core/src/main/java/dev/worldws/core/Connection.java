@@ -67,6 +67,10 @@ final class Connection implements ConnectionHandler {
     private long lastSeq;
     private volatile EventFilter filter = EventFilter.ALL;
 
+    /** Frames and UTF-8 bytes handed to the transport in one send at most (a single larger frame goes alone). */
+    static final int MAX_BATCH_FRAMES = 128;
+    static final long MAX_BATCH_BYTES = 64 * 1024;
+
     // outbound state, guarded by outbound
     private final Object outbound = new Object();
     private final ArrayDeque<Frame> queue = new ArrayDeque<>();
@@ -344,6 +348,9 @@ final class Connection implements ConnectionHandler {
                 inFlight = true;
             }
         }
+        if (!overflow && OutboundBatch.defer(this)) {
+            return; // sent with the frames that follow it in this actor turn
+        }
         if (overflow) {
             LOG.log(Level.INFO, "closing slow consumer {0}: outbound queue full", clientId);
             // often called while delivering a world event: close on the engine's pool, not on the bus thread
@@ -358,16 +365,24 @@ final class Connection implements ConnectionHandler {
         pump();
     }
 
-    /** Sends queued frames one at a time; loops while sends complete synchronously, so the stack stays flat. */
+    /** Starts the send that an {@link OutboundBatch} took over in {@link #enqueue}. */
+    void sendDeferred() {
+        pump();
+    }
+
+    /**
+     * Sends what is queued, several frames per send when several wait; loops while sends complete synchronously, so
+     * the stack stays flat. Called only by the holder of {@code inFlight}.
+     */
     private void pump() {
         while (true) {
-            Frame next;
+            Frame[] batch;
             Object[] pendingClose = null;
             synchronized (outbound) {
-                next = queue.peek();
-                if (next == null || outboundClosed) {
+                batch = queue.isEmpty() || outboundClosed ? null : nextBatch();
+                if (batch == null) {
                     inFlight = false;
-                    if (next == null && closeAfterFlush != null && !outboundClosed) {
+                    if (queue.isEmpty() && closeAfterFlush != null && !outboundClosed) {
                         pendingClose = closeAfterFlush;
                         outboundClosed = true;
                     }
@@ -377,19 +392,13 @@ final class Connection implements ConnectionHandler {
                 close((Integer) pendingClose[0], (String) pendingClose[1]);
                 return;
             }
-            if (next == null) {
+            if (batch == null) {
                 return;
             }
-            synchronized (outbound) {
-                if (outboundClosed) {
-                    inFlight = false;
-                    return;
-                }
-            }
-            SendCompletion completion = new SendCompletion(next);
+            SendCompletion completion = new SendCompletion(batch);
             CompletionStage<Void> sent;
             try {
-                sent = transport.send(next.text());
+                sent = batch.length == 1 ? transport.send(batch[0].text()) : transport.sendAll(texts(batch));
             } catch (RuntimeException e) {
                 completion.accept(null, e);
                 return;
@@ -402,21 +411,52 @@ final class Connection implements ConnectionHandler {
         }
     }
 
+    /** The frames at the head of the queue that go out in one send (they stay queued until it completes). */
+    private Frame[] nextBatch() {
+        int count = 0;
+        long bytes = 0;
+        for (Frame frame : queue) {
+            if (count > 0 && (count == MAX_BATCH_FRAMES || bytes + frame.bytes() > MAX_BATCH_BYTES)) {
+                break;
+            }
+            count++;
+            bytes += frame.bytes();
+        }
+        Frame[] batch = new Frame[count];
+        java.util.Iterator<Frame> head = queue.iterator();
+        for (int i = 0; i < count; i++) {
+            batch[i] = head.next();
+        }
+        return batch;
+    }
+
+    private static List<String> texts(Frame[] batch) {
+        String[] texts = new String[batch.length];
+        for (int i = 0; i < batch.length; i++) {
+            texts[i] = batch[i].text();
+        }
+        return java.util.Arrays.asList(texts);
+    }
+
     private final class SendCompletion implements BiConsumer<Void, Throwable> {
-        private final Frame frame;
+        private final Frame[] batch;
         private boolean completed;
         private boolean returned;
 
-        SendCompletion(Frame frame) {
-            this.frame = frame;
+        SendCompletion(Frame[] batch) {
+            this.batch = batch;
         }
 
         @Override
         public void accept(Void ignored, Throwable failure) {
+            long bytes = 0;
             synchronized (outbound) {
-                if (queue.peek() == frame) {
-                    queue.poll();
-                    queuedBytes -= frame.bytes();
+                for (Frame frame : batch) {
+                    if (queue.peek() == frame) {
+                        queue.poll();
+                        queuedBytes -= frame.bytes();
+                    }
+                    bytes += frame.bytes();
                 }
             }
             if (failure != null) {
@@ -432,10 +472,10 @@ final class Connection implements ConnectionHandler {
                 close(CloseCodes.INTERNAL_ERROR, "send failed");
                 return;
             }
-            messagesOut.incrementAndGet();
-            bytesOut.addAndGet(frame.bytes());
-            engine.messagesOut.increment();
-            engine.bytesOut.add(frame.bytes());
+            messagesOut.addAndGet(batch.length);
+            bytesOut.addAndGet(bytes);
+            engine.messagesOut.add(batch.length);
+            engine.bytesOut.add(bytes);
             boolean continueHere;
             synchronized (this) {
                 completed = true;

@@ -7,7 +7,8 @@ import java.util.concurrent.RejectedExecutionException;
 
 /**
  * Runs tasks one at a time, in submission order, on a shared executor: an actor's mailbox. A task that throws is
- * logged and the next one runs. Yields the thread after a batch so one busy world cannot starve the others.
+ * logged and the next one runs. Yields the thread after a batch so one busy world cannot starve the others. The
+ * frames its tasks queue for connections are sent when the batch ends ({@link OutboundBatch}).
  */
 final class SerialExecutor implements Executor {
     private static final System.Logger LOG = System.getLogger(SerialExecutor.class.getName());
@@ -49,19 +50,27 @@ final class SerialExecutor implements Executor {
     }
 
     private void drain() {
-        for (int i = 0; i < BATCH; i++) {
-            Runnable task;
-            synchronized (this) {
-                task = tasks.poll();
-                if (task == null) {
-                    scheduled = false;
-                    return;
+        // frames the tasks queue for connections go out together once this turn ends, not one write each
+        boolean opened = OutboundBatch.open();
+        try {
+            for (int i = 0; i < BATCH; i++) {
+                Runnable task;
+                synchronized (this) {
+                    task = tasks.poll();
+                    if (task == null) {
+                        scheduled = false;
+                        return;
+                    }
+                }
+                try {
+                    task.run();
+                } catch (RuntimeException | Error e) {
+                    LOG.log(Level.ERROR, "task of " + name + " failed", e);
                 }
             }
-            try {
-                task.run();
-            } catch (RuntimeException | Error e) {
-                LOG.log(Level.ERROR, "task of " + name + " failed", e);
+        } finally {
+            if (opened) {
+                OutboundBatch.close();
             }
         }
         schedule();

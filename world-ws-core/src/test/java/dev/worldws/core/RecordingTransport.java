@@ -11,6 +11,8 @@ import java.util.concurrent.CompletionStage;
 final class RecordingTransport implements Transport {
     private final String id = UUID.randomUUID().toString();
     private final List<String> sent = new ArrayList<>();
+    /** How the sent texts were handed over: one entry per send or sendAll call. */
+    private final List<List<String>> writes = new ArrayList<>();
     private int failNextSends;
     private boolean holding;
     private final List<CompletableFuture<Void>> held = new ArrayList<>();
@@ -44,6 +46,10 @@ final class RecordingTransport implements Transport {
         return List.copyOf(sent);
     }
 
+    synchronized List<List<String>> writes() {
+        return List.copyOf(writes);
+    }
+
     synchronized Integer closeCode() {
         return closeCode;
     }
@@ -59,6 +65,16 @@ final class RecordingTransport implements Transport {
 
     @Override
     public synchronized CompletionStage<Void> send(String text) {
+        return write(List.of(text));
+    }
+
+    /** Takes the texts as one write, the way a socket adapter would. */
+    @Override
+    public synchronized CompletionStage<Void> sendAll(List<String> texts) {
+        return write(List.copyOf(texts));
+    }
+
+    private CompletionStage<Void> write(List<String> texts) {
         if (closeCode != null) {
             return CompletableFuture.failedFuture(new IllegalStateException("closed"));
         }
@@ -66,7 +82,8 @@ final class RecordingTransport implements Transport {
             failNextSends--;
             return CompletableFuture.failedFuture(new java.io.IOException("broken pipe"));
         }
-        sent.add(text);
+        sent.addAll(texts);
+        writes.add(texts);
         if (holding) {
             CompletableFuture<Void> pending = new CompletableFuture<>();
             held.add(pending);

@@ -27,7 +27,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>On Tyrus the frames are built here and written straight to the connection's writer ({@link TextFrameWriter}):
  * the text of one event, sent to every connection of a world, is encoded and framed once per thread instead of
- * once per connection. Elsewhere, or if Tyrus's internals change, {@code sendText} is used.
+ * once per connection, and the frames of one {@link #sendAll} leave in one socket write. Elsewhere, or if Tyrus's
+ * internals change, {@code sendText} is used, once per message.
  *
  * <p>Thread-safe; {@link #send} never blocks and never throws.
  */
@@ -94,17 +95,39 @@ final class SessionTransport implements Transport {
 
     @Override
     public CompletionStage<Void> send(String text) {
-        CompletableFuture<Void> result = new CompletableFuture<>();
         if (text == null) {
-            result.completeExceptionally(new IllegalArgumentException("text must not be null"));
-            return result;
+            return CompletableFuture.failedFuture(new IllegalArgumentException("text must not be null"));
         }
+        return enqueue(List.of(text));
+    }
+
+    /** Writes all of {@code texts} in one socket write when frames are built here; else one {@code sendText} each. */
+    @Override
+    public CompletionStage<Void> sendAll(List<String> texts) {
+        List<String> copy;
+        try {
+            copy = List.copyOf(texts);
+        } catch (NullPointerException e) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException("texts must not be or hold null"));
+        }
+        if (copy.isEmpty()) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException("texts must not be empty"));
+        }
+        return enqueue(copy);
+    }
+
+    private CompletionStage<Void> enqueue(List<String> texts) {
+        CompletableFuture<Void> result = new CompletableFuture<>();
         if (!isOpen()) {
             result.completeExceptionally(new IOException("connection " + id() + " is closed"));
             return result;
         }
-        noteClientId(text);
-        PendingSend pending = new PendingSend(text, utf8Length(text), result);
+        noteClientId(texts.get(0));
+        int bytes = 0;
+        for (String text : texts) {
+            bytes += utf8Length(text);
+        }
+        PendingSend pending = new PendingSend(texts, bytes, result);
         queuedBytes.addAndGet(pending.bytes);
         synchronized (lock) {
             queue.add(pending);
@@ -141,12 +164,24 @@ final class SessionTransport implements Transport {
             return;
         }
         if (frames != null) {
-            frames.write(pending.text, failure -> finished(pending, failure));
+            frames.write(pending.texts, failure -> finished(pending, failure));
             return;
         }
+        sendText(pending, 0);
+    }
+
+    /** Sends {@code pending}'s texts from {@code index} on, each once the one before it was written. */
+    private void sendText(PendingSend pending, int index) {
         try {
-            session.getAsyncRemote().sendText(pending.text,
-                    (SendResult result) -> finished(pending, result.isOK() ? null : result.getException()));
+            session.getAsyncRemote().sendText(pending.texts.get(index), (SendResult result) -> {
+                if (!result.isOK()) {
+                    finished(pending, result.getException());
+                } else if (index + 1 < pending.texts.size()) {
+                    sendText(pending, index + 1);
+                } else {
+                    finished(pending, null);
+                }
+            });
         } catch (RuntimeException e) {
             // IllegalStateException when the session closed in between; a send must never throw
             finished(pending, e);
@@ -262,5 +297,5 @@ final class SessionTransport implements Transport {
         return "SessionTransport[" + id() + "]";
     }
 
-    private record PendingSend(String text, int bytes, CompletableFuture<Void> result) {}
+    private record PendingSend(List<String> texts, int bytes, CompletableFuture<Void> result) {}
 }

@@ -4,6 +4,7 @@ import jakarta.websocket.Session;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.function.Consumer;
 import org.glassfish.tyrus.core.ProtocolHandler;
@@ -30,7 +31,7 @@ import org.glassfish.tyrus.spi.Writer;
 final class TextFrameWriter {
     private static final System.Logger LOG = System.getLogger(TextFrameWriter.class.getName());
     /** Frames up to this size are kept per thread for the next connection; larger ones are built each time. */
-    private static final int REUSED_FRAME_MAX_BYTES = 16 * 1024;
+    private static final int REUSED_FRAME_MAX_BYTES = 64 * 1024;
     private static final VarHandle REMOTE_WEB_SOCKET;
     private static final VarHandle PROTOCOL_HANDLER;
     private static final VarHandle WRITER;
@@ -85,12 +86,13 @@ final class TextFrameWriter {
     }
 
     /**
-     * Writes {@code text} as one text frame; {@code done} gets null once it is written, or the failure. Never
-     * throws; {@code done} may run on this thread or on a Grizzly thread.
+     * Writes each of {@code texts} as one text frame, all in one write; {@code done} gets null once they are
+     * written, or the failure. Never throws; {@code done} may run on this thread or on a Grizzly thread.
      */
-    void write(String text, Consumer<Throwable> done) {
+    void write(List<String> texts, Consumer<Throwable> done) {
         try {
-            writer.write(ByteBuffer.wrap(frameOf(text)), new CompletionHandler<>() {
+            byte[] frames = texts.size() == 1 ? frameOf(texts.get(0)) : framesOf(texts);
+            writer.write(ByteBuffer.wrap(frames), new CompletionHandler<>() {
                 @Override
                 public void completed(ByteBuffer result) {
                     done.accept(null);
@@ -114,40 +116,91 @@ final class TextFrameWriter {
     /** The frame of {@code text}: reused when this thread framed the same text just before. */
     private static byte[] frameOf(String text) {
         Framed last = LAST.get();
-        if (last != null && last.text == text) {
-            return last.frame;
+        if (last != null && last.texts.length == 1 && last.texts[0] == text) {
+            return last.frames;
         }
         byte[] frame = frame(text);
-        if (frame.length <= REUSED_FRAME_MAX_BYTES) {
-            LAST.set(new Framed(text, frame));
-        }
+        remember(new String[] {text}, frame);
         return frame;
+    }
+
+    /** The frames of {@code texts}, back to back: reused when this thread framed the same texts just before. */
+    private static byte[] framesOf(List<String> texts) {
+        Framed last = LAST.get();
+        if (last != null && last.sameTexts(texts)) {
+            return last.frames;
+        }
+        String[] key = texts.toArray(new String[0]);
+        byte[][] payloads = new byte[key.length][];
+        int total = 0;
+        for (int i = 0; i < key.length; i++) {
+            payloads[i] = key[i].getBytes(StandardCharsets.UTF_8);
+            total += headerLength(payloads[i].length) + payloads[i].length;
+        }
+        byte[] frames = new byte[total];
+        int at = 0;
+        for (byte[] payload : payloads) {
+            at = put(payload, frames, at);
+        }
+        remember(key, frames);
+        return frames;
+    }
+
+    private static void remember(String[] texts, byte[] frames) {
+        if (frames.length <= REUSED_FRAME_MAX_BYTES) {
+            LAST.set(new Framed(texts, frames));
+        }
     }
 
     /** One final, unmasked text frame holding {@code text} (RFC 6455 §5.2). */
     static byte[] frame(String text) {
         byte[] payload = text.getBytes(StandardCharsets.UTF_8);
-        int length = payload.length;
-        int header = length < 126 ? 2 : length <= 0xFFFF ? 4 : 10;
-        byte[] frame = new byte[header + length];
-        frame[0] = (byte) 0x81; // FIN, opcode 1 (text)
-        if (length < 126) {
-            frame[1] = (byte) length;
-        } else if (length <= 0xFFFF) {
-            frame[1] = 126;
-            frame[2] = (byte) (length >>> 8);
-            frame[3] = (byte) length;
-        } else {
-            frame[1] = 127;
-            long wide = length;
-            for (int i = 0; i < 8; i++) {
-                frame[2 + i] = (byte) (wide >>> (56 - 8 * i));
-            }
-        }
-        System.arraycopy(payload, 0, frame, header, length);
+        byte[] frame = new byte[headerLength(payload.length) + payload.length];
+        put(payload, frame, 0);
         return frame;
     }
 
-    /** The frame a thread built last, and its text (compared by identity: one event's text goes to every connection). */
-    private record Framed(String text, byte[] frame) {}
+    private static int headerLength(int payloadLength) {
+        return payloadLength < 126 ? 2 : payloadLength <= 0xFFFF ? 4 : 10;
+    }
+
+    /** Puts the frame of {@code payload} into {@code into} at {@code at}; returns the index after it. */
+    private static int put(byte[] payload, byte[] into, int at) {
+        int length = payload.length;
+        into[at] = (byte) 0x81; // FIN, opcode 1 (text)
+        if (length < 126) {
+            into[at + 1] = (byte) length;
+        } else if (length <= 0xFFFF) {
+            into[at + 1] = 126;
+            into[at + 2] = (byte) (length >>> 8);
+            into[at + 3] = (byte) length;
+        } else {
+            into[at + 1] = 127;
+            long wide = length;
+            for (int i = 0; i < 8; i++) {
+                into[at + 2 + i] = (byte) (wide >>> (56 - 8 * i));
+            }
+        }
+        int header = headerLength(length);
+        System.arraycopy(payload, 0, into, at + header, length);
+        return at + header + length;
+    }
+
+    /**
+     * The frames a thread built last, and their texts (compared by identity: one event's text goes to every
+     * connection of its world, and so do the same texts in the same order when a burst of events is batched).
+     */
+    private record Framed(String[] texts, byte[] frames) {
+        boolean sameTexts(List<String> others) {
+            if (others.size() != texts.length) {
+                return false;
+            }
+            for (int i = 0; i < texts.length; i++) {
+                if (others.get(i) != texts[i]) {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
 }

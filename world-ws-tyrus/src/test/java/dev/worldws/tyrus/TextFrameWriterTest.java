@@ -90,4 +90,30 @@ class TextFrameWriterTest {
             assertThat(client.next()).isEqualTo(shared);
         }
     }
+
+    @Test
+    @DisplayName("texts sent together arrive as separate messages, whole and in order, at every connection")
+    void severalTextsInOneWrite() throws InterruptedException {
+        List<JdkSocket> clients = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            clients.add(connect());
+        }
+        List<String> together = new ArrayList<>();
+        for (int bytes : new int[] {1, 125, 126, 2_000, 65_535, 65_536, 70_000}) {
+            together.add(echoedSizeOf(bytes + "echo ".length()));
+        }
+        List<String> after = List.of("then one more");
+        for (var transport : engine.transports.values()) {
+            transport.sendAll(together);
+            transport.sendAll(List.of(together.get(0), together.get(2)));
+            transport.send(after.get(0));
+        }
+        List<String> expected = new ArrayList<>(together);
+        expected.add(together.get(0));
+        expected.add(together.get(2));
+        expected.addAll(after);
+        for (JdkSocket client : clients) {
+            assertThat(client.next(expected.size())).containsExactlyElementsOf(expected);
+        }
+    }
 }

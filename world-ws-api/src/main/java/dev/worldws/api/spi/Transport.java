@@ -1,5 +1,7 @@
 package dev.worldws.api.spi;
 
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -26,6 +28,24 @@ public interface Transport {
      *         (the connection closed, the write failed)
      */
     CompletionStage<Void> send(String text);
+
+    /**
+     * Sends several text messages, each as its own WebSocket message, in list order; the outstanding-send rule of
+     * {@link #send} counts the whole call as one send. An adapter that can should write them together (one socket
+     * write for all the frames instead of one per frame: a streamed reply is dozens of small messages produced in
+     * a burst). The default sends them one after another through {@link #send}. Never blocks, never throws.
+     *
+     * @param texts the messages, at least one
+     * @return completes normally when every message was handed to the network, exceptionally as soon as one could
+     *         not be (the later ones are then not sent)
+     */
+    default CompletionStage<Void> sendAll(List<String> texts) {
+        CompletionStage<Void> sent = CompletableFuture.completedStage(null);
+        for (String text : texts) {
+            sent = sent.thenCompose(ignored -> send(text));
+        }
+        return sent;
+    }
 
     /**
      * Sends a protocol-level ping, if this transport has them. The adapter reports the pong to the core.
