@@ -17,9 +17,9 @@ record Frame(String text, int bytes, long seq) {
                 } else if (Character.isHighSurrogate(c) && i + 1 < length && Character.isLowSurrogate(text.charAt(i + 1))) {
                     bytes += 2;
                     i++;
-                } else {
+                } else if (!Character.isSurrogate(c)) {
                     bytes += 2;
-                }
+                } // a lone surrogate is encoded as '?': one byte
             }
         }
         return bytes;

@@ -91,8 +91,7 @@ final class TextFrameWriter {
      */
     void write(List<String> texts, Consumer<Throwable> done) {
         try {
-            byte[] frames = texts.size() == 1 ? frameOf(texts.get(0)) : framesOf(texts);
-            writer.write(ByteBuffer.wrap(frames), new CompletionHandler<>() {
+            writer.write(ByteBuffer.wrap(framesOf(texts)), new CompletionHandler<>() {
                 @Override
                 public void completed(ByteBuffer result) {
                     done.accept(null);
@@ -113,60 +112,54 @@ final class TextFrameWriter {
         }
     }
 
-    /** The frame of {@code text}: reused when this thread framed the same text just before. */
-    private static byte[] frameOf(String text) {
-        Framed last = LAST.get();
-        if (last != null && last.texts.length == 1 && last.texts[0] == text) {
-            return last.frames;
-        }
-        byte[] frame = frame(text);
-        remember(new String[] {text}, frame);
-        return frame;
-    }
-
     /** The frames of {@code texts}, back to back: reused when this thread framed the same texts just before. */
     private static byte[] framesOf(List<String> texts) {
         Framed last = LAST.get();
         if (last != null && last.sameTexts(texts)) {
             return last.frames;
         }
-        String[] key = texts.toArray(new String[0]);
-        byte[][] payloads = new byte[key.length][];
+        // ASCII text (the usual protocol message) is copied straight into the frame; other text is encoded first
+        int count = texts.size();
+        byte[][] encoded = null;
         int total = 0;
-        for (int i = 0; i < key.length; i++) {
-            payloads[i] = key[i].getBytes(StandardCharsets.UTF_8);
-            total += headerLength(payloads[i].length) + payloads[i].length;
+        for (int i = 0; i < count; i++) {
+            String text = texts.get(i);
+            int length = text.length();
+            if (!isAscii(text)) {
+                if (encoded == null) {
+                    encoded = new byte[count][];
+                }
+                encoded[i] = text.getBytes(StandardCharsets.UTF_8);
+                length = encoded[i].length;
+            }
+            total += headerLength(length) + length;
         }
         byte[] frames = new byte[total];
         int at = 0;
-        for (byte[] payload : payloads) {
-            at = put(payload, frames, at);
+        for (int i = 0; i < count; i++) {
+            at = encoded == null || encoded[i] == null ? putAscii(texts.get(i), frames, at) : put(encoded[i], frames, at);
         }
-        remember(key, frames);
+        if (frames.length <= REUSED_FRAME_MAX_BYTES) {
+            LAST.set(new Framed(texts.toArray(new String[0]), frames));
+        }
         return frames;
     }
 
-    private static void remember(String[] texts, byte[] frames) {
-        if (frames.length <= REUSED_FRAME_MAX_BYTES) {
-            LAST.set(new Framed(texts, frames));
+    private static boolean isAscii(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            if (text.charAt(i) >= 0x80) {
+                return false;
+            }
         }
-    }
-
-    /** One final, unmasked text frame holding {@code text} (RFC 6455 §5.2). */
-    static byte[] frame(String text) {
-        byte[] payload = text.getBytes(StandardCharsets.UTF_8);
-        byte[] frame = new byte[headerLength(payload.length) + payload.length];
-        put(payload, frame, 0);
-        return frame;
+        return true;
     }
 
     private static int headerLength(int payloadLength) {
         return payloadLength < 126 ? 2 : payloadLength <= 0xFFFF ? 4 : 10;
     }
 
-    /** Puts the frame of {@code payload} into {@code into} at {@code at}; returns the index after it. */
-    private static int put(byte[] payload, byte[] into, int at) {
-        int length = payload.length;
+    /** Puts the header of a final, unmasked text frame (RFC 6455 §5.2); returns where its payload goes. */
+    private static int putHeader(int length, byte[] into, int at) {
         into[at] = (byte) 0x81; // FIN, opcode 1 (text)
         if (length < 126) {
             into[at + 1] = (byte) length;
@@ -181,9 +174,22 @@ final class TextFrameWriter {
                 into[at + 2 + i] = (byte) (wide >>> (56 - 8 * i));
             }
         }
-        int header = headerLength(length);
-        System.arraycopy(payload, 0, into, at + header, length);
-        return at + header + length;
+        return at + headerLength(length);
+    }
+
+    /** Puts the frame of an ASCII {@code text} at {@code at}; returns the index after it. */
+    @SuppressWarnings("deprecation") // String.getBytes(int, int, byte[], int): exactly UTF-8 for ASCII text
+    private static int putAscii(String text, byte[] into, int at) {
+        int payloadAt = putHeader(text.length(), into, at);
+        text.getBytes(0, text.length(), into, payloadAt);
+        return payloadAt + text.length();
+    }
+
+    /** Puts the frame of {@code payload} at {@code at}; returns the index after it. */
+    private static int put(byte[] payload, byte[] into, int at) {
+        int payloadAt = putHeader(payload.length, into, at);
+        System.arraycopy(payload, 0, into, payloadAt, payload.length);
+        return payloadAt + payload.length;
     }
 
     /**

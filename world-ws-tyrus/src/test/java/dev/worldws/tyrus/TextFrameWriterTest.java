@@ -116,4 +116,17 @@ class TextFrameWriterTest {
             assertThat(client.next(expected.size())).containsExactlyElementsOf(expected);
         }
     }
+
+    @Test
+    @DisplayName("a lone surrogate arrives as '?' (as String.getBytes encodes it) without breaking the frames after it")
+    void loneSurrogate() throws InterruptedException {
+        JdkSocket client = connect();
+        String lone = "half \uD83C of a pair, then \uDF75 the other half";
+        var transport = engine.transports.values().iterator().next();
+        transport.sendAll(List.of(lone, "next"));
+        transport.send(lone);
+        String expected = "half ? of a pair, then ? the other half";
+        assertThat(client.next(3)).containsExactly(expected, "next", expected);
+        assertThat(((SessionTransport) transport).queuedBytes()).isZero();
+    }
 }
