@@ -36,6 +36,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -66,6 +67,8 @@ final class FileWorldStore implements WorldStore {
     private static final String PROMPT = "system-prompt.md";
     private static final String MEMORY = "memory.json";
     private static final int LOCK_STRIPES = 64;
+    /** Starts a name beginning with a dot (a staging folder, "..") inside a path. */
+    private static final String HIDDEN_SEGMENT = java.io.File.separator + ".";
 
     private final StorageLayout layout;
     private final Clock clock;
@@ -436,17 +439,21 @@ final class FileWorldStore implements WorldStore {
     // ---------------------------------------------------------------- helpers
 
     private void copyTree(Path from, Path to) throws IOException {
+        // the target folder of the folder being visited, followed by name (no relativize per file: clones are hot)
+        ArrayDeque<Path> targets = new ArrayDeque<>();
         Files.walkFileTree(from, new SimpleFileVisitor<>() {
             @Override
             public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
-                Files.createDirectories(to.resolve(from.relativize(dir).toString()));
+                Path target = targets.isEmpty() ? to : targets.peek().resolve(dir.getFileName().toString());
+                Files.createDirectories(target);
+                targets.push(target);
                 return FileVisitResult.CONTINUE;
             }
 
             @Override
             public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
                 if (attrs.isRegularFile()) {
-                    Path copy = to.resolve(from.relativize(file).toString());
+                    Path copy = targets.peek().resolve(file.getFileName().toString());
                     Files.copy(file, copy);
                     // durable before the clone is renamed into place: else a crash could leave a world whose
                     // config.json is on disk but whose agent files are empty
@@ -466,7 +473,7 @@ final class FileWorldStore implements WorldStore {
                 if (failure != null) {
                     throw failure;
                 }
-                files.forceRenames(to.resolve(from.relativize(dir).toString()));
+                files.forceRenames(targets.pop());
                 return FileVisitResult.CONTINUE;
             }
         });
@@ -609,6 +616,13 @@ final class FileWorldStore implements WorldStore {
 
     /** A path as shown in messages: relative to the data directory, so no server layout leaks to clients. */
     private String relative(Path path) {
+        String text = path.toString();
+        String dataDir = layout.dataDir().toString();
+        if (text.length() > dataDir.length() + 1 && text.startsWith(dataDir)
+                && text.charAt(dataDir.length()) == java.io.File.separatorChar && !text.contains(HIDDEN_SEGMENT)) {
+            // a path the store built from the data folder and checked names (every read names its file this way)
+            return text.substring(dataDir.length() + 1);
+        }
         Path normalized = path.toAbsolutePath().normalize();
         return normalized.startsWith(layout.dataDir())
                 ? layout.dataDir().relativize(normalized).toString()

@@ -172,8 +172,8 @@ final class RememberingWriter {
             if (closing.hasRemaining() || !java.util.Arrays.equals(closing.array(), CLOSING)) {
                 return false;
             }
-            ByteBuffer tail = ByteBuffer.allocate(rendered.length);
-            tail.put((byte) ',').put(rendered, 1, rendered.length - 1).flip();
+            rendered[0] = ','; // the items follow the last stored one; "[" opened the array in the rendering only
+            ByteBuffer tail = ByteBuffer.wrap(rendered);
             long position = at;
             while (tail.hasRemaining()) {
                 position += channel.write(tail, position);

@@ -18,16 +18,13 @@ import dev.worldws.api.world.CloneMetadata;
 import dev.worldws.api.world.EventLogEntry;
 import dev.worldws.api.world.MemoryItem;
 import dev.worldws.api.world.WorldConfig;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -41,9 +38,6 @@ import java.util.Set;
  * {@link CorruptWorldException} that names the file.
  */
 final class WorldCodec {
-    private static final DateTimeFormatter JS_ISO =
-            DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'", Locale.ROOT).withZone(ZoneOffset.UTC);
-
     private static final Set<String> WORLD_FIELDS =
             Set.of("id", "name", "description", "turnLimit", "mainAgent", "currentChatId", "metadata");
     private static final Set<String> AGENT_FIELDS = Set.of("id", "name", "type", "active", "autoReply", "provider",
@@ -170,7 +164,11 @@ final class WorldCodec {
     /** Serializes {@code value} as indented JSON ending with a newline. */
     byte[] write(Object value) {
         try {
-            return (writer.writeValueAsString(value) + "\n").getBytes(StandardCharsets.UTF_8);
+            // straight to UTF-8 bytes: going through a String cost two more copies of every file a save writes
+            byte[] json = writer.writeValueAsBytes(value);
+            byte[] line = Arrays.copyOf(json, json.length + 1);
+            line[json.length] = '\n';
+            return line;
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot serialize a world value: " + e.getMessage(), e);
         }
@@ -435,7 +433,9 @@ final class WorldCodec {
         if (instant == null) {
             return null;
         }
-        return instant.getNano() % 1_000_000 == 0 ? JS_ISO.format(instant) : instant.toString();
+        String text = instant.toString(); // milliseconds or finer as needed, no fraction at all for whole seconds
+        // (a formatter with a zone, as before, built the zone's rules again for every timestamp on Java 17)
+        return instant.getNano() == 0 ? text.substring(0, text.length() - 1) + ".000Z" : text;
     }
 
     private static Instant instant(Map<String, Object> json, String field, String source) {
