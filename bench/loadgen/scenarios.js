@@ -255,8 +255,18 @@ async function chatRoundTrip(ctx, { users = 1000, rate = 1000, seconds = 10, war
   const h = histogram();
   let frames = 0; let agentErrors = 0; let completed = 0; let replyEnds = 0;
   const rejected = {};
+  const bySecond = []; // latencies (ms) by the measured second their message was scheduled in: where the tail comes from
+  let warmupEnds = Infinity;
   for (const u of all) {
-    u.turns = ctx.turns((entry) => { completed++; if (entry.measured) recordMs(h, now() - entry.scheduled); });
+    u.turns = ctx.turns((entry) => {
+      completed++;
+      if (entry.measured) {
+        const ms = now() - entry.scheduled;
+        recordMs(h, ms);
+        const second = Math.floor((entry.scheduled - warmupEnds) / 1000);
+        (bySecond[second] = bySecond[second] || []).push(ms);
+      }
+    });
     u.client.onFrame = (f) => {
       frames++;
       if (f.type === 'error') {
@@ -269,7 +279,7 @@ async function chatRoundTrip(ctx, { users = 1000, rate = 1000, seconds = 10, war
       u.turns.onFrame(f);
     };
   }
-  const warmupEnds = now() + warmupSeconds * 1000;
+  warmupEnds = now() + warmupSeconds * 1000;
   const total = Math.round(rate * (warmupSeconds + seconds));
   const sent = await fixedRate(rate, total, (k, scheduled) => {
     const u = all[k % all.length];
@@ -287,8 +297,20 @@ async function chatRoundTrip(ctx, { users = 1000, rate = 1000, seconds = 10, war
     repliesPerMessage: round(replyEnds / Math.max(1, sent.sent)),
     sent: sent.sent, achievedRate: round(sent.sent / sendSeconds), completed, lost, rejected, agentErrors, stray,
     framesPerMessage: round(frames / Math.max(1, sent.sent)), maxSendLagMs: round(sent.maxLagMs),
-    setupErrors: opened.errors, latency: summary(h),
+    setupErrors: opened.errors, latency: summary(h), latencyBySecond: perSecond(bySecond),
   };
+}
+
+/** Per second of a measured run: messages, p99 and max (ms); shows whether a tail is spread out or one stall. */
+function perSecond(bySecond) {
+  const rows = [];
+  for (let i = 0; i < bySecond.length; i++) {
+    const all = (bySecond[i] || []).sort((a, b) => a - b);
+    if (all.length === 0) { rows.push({ second: i, count: 0 }); continue; }
+    const at = (p) => Math.round(all[Math.min(all.length - 1, Math.ceil(p / 100 * all.length) - 1)] * 1000) / 1000;
+    rows.push({ second: i, count: all.length, p50: at(50), p99: at(99), max: at(100) });
+  }
+  return rows;
 }
 
 /**
