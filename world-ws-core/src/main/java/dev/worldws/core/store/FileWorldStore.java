@@ -127,7 +127,7 @@ final class FileWorldStore implements WorldStore {
         if (!templateExists(template)) {
             throw new TemplateNotFoundException("template \"" + template + "\" not found");
         }
-        return readWorld(layout.templateDir(template), template.value());
+        return readWorld(layout.templateDir(template), template.value(), false);
     }
 
     // ---------------------------------------------------------------- user spaces
@@ -203,7 +203,7 @@ final class FileWorldStore implements WorldStore {
                 deleteTree(staging);
                 throw e;
             }
-            return readWorld(worldDir, target.worldName().value());
+            return readWorld(worldDir, target.worldName().value(), true);
         });
     }
 
@@ -211,7 +211,7 @@ final class FileWorldStore implements WorldStore {
     public World load(WorldKey key) {
         return withLock(key, false, () -> {
             requireExists(key);
-            return readWorld(layout.worldDir(key), key.worldName().value());
+            return readWorld(layout.worldDir(key), key.worldName().value(), true);
         });
     }
 
@@ -264,11 +264,19 @@ final class FileWorldStore implements WorldStore {
 
     // ---------------------------------------------------------------- reading
 
-    private World readWorld(Path dir, String fallbackId) {
+    /**
+     * Reads a world folder. For a user's world ({@code remember}), the writer learns what each file holds, so that
+     * the first save after a load or a clone appends to what it read and leaves unchanged files alone instead of
+     * writing every file anew.
+     */
+    private World readWorld(Path dir, String fallbackId, boolean remember) {
         Path configFile = dir.resolve(CONFIG);
-        WorldConfig config = codec.worldConfig(codec.readObject(read(configFile), relative(configFile)), fallbackId,
+        byte[] configBytes = read(configFile);
+        WorldConfig config = codec.worldConfig(codec.readObject(configBytes, relative(configFile)), fallbackId,
                 relative(configFile));
         List<Agent> agents = new ArrayList<>();
+        List<Runnable> learned = new ArrayList<>();
+        learn(remember, learned, dir, configFile, config, configBytes.length);
         for (Path agentDir : children(dir.resolve("agents"), Files::isDirectory)) {
             String folder = agentDir.getFileName().toString();
             Path agentConfig = agentDir.resolve(CONFIG);
@@ -276,33 +284,70 @@ final class FileWorldStore implements WorldStore {
                 LOG.log(System.Logger.Level.DEBUG, "skipping " + relative(agentDir) + ": not an agent folder");
                 continue;
             }
-            AgentConfig agent = codec.agentConfig(codec.readObject(read(agentConfig), relative(agentConfig)),
+            byte[] agentBytes = read(agentConfig);
+            AgentConfig agent = codec.agentConfig(codec.readObject(agentBytes, relative(agentConfig)),
                     AgentId.of(folder), relative(agentConfig));
+            learn(remember, learned, dir, agentConfig, agent, agentBytes.length);
             Path promptFile = agentDir.resolve(PROMPT);
-            String prompt = Files.isRegularFile(promptFile) ? new String(read(promptFile), StandardCharsets.UTF_8) : "";
+            String prompt = "";
+            if (Files.isRegularFile(promptFile)) {
+                byte[] promptBytes = read(promptFile);
+                prompt = new String(promptBytes, StandardCharsets.UTF_8);
+                learn(remember, learned, dir, promptFile, prompt, promptBytes.length);
+            }
             Path memoryFile = agentDir.resolve(MEMORY);
-            List<MemoryItem> memory = Files.isRegularFile(memoryFile)
-                    ? codec.memory(readGrowingArray(memoryFile), relative(memoryFile))
-                    : List.of();
+            List<MemoryItem> memory = List.of();
+            if (Files.isRegularFile(memoryFile)) {
+                GrowingArray array = readGrowingArray(memoryFile);
+                memory = codec.memory(array.items(), relative(memoryFile));
+                if (array.whole()) {
+                    learn(remember, learned, dir, memoryFile, memory, array.length());
+                }
+            }
             agents.add(new Agent(agent, prompt, memory));
         }
         List<Chat> chats = new ArrayList<>();
         for (Path chatFile : jsonFiles(dir.resolve("chats"))) {
-            chats.add(codec.chat(codec.readObject(read(chatFile), relative(chatFile)), stem(chatFile), relative(chatFile)));
+            byte[] chatBytes = read(chatFile);
+            Chat chat = codec.chat(codec.readObject(chatBytes, relative(chatFile)), stem(chatFile), relative(chatFile));
+            chats.add(chat);
+            learn(remember, learned, dir, chatFile, chat, chatBytes.length);
         }
         List<EventLogEntry> events = new ArrayList<>();
         for (Path eventFile : jsonFiles(dir.resolve("events"))) {
-            events.addAll(codec.events(readGrowingArray(eventFile), stem(eventFile),
-                    relative(eventFile)));
+            GrowingArray array = readGrowingArray(eventFile);
+            List<EventLogEntry> entries = codec.events(array.items(), stem(eventFile), relative(eventFile));
+            events.addAll(entries);
+            if (array.whole()) {
+                learn(remember, learned, dir, eventFile, entries, array.length());
+            }
         }
-        return WorldOrder.canonical(new World(config, agents, chats, events));
+        World world = WorldOrder.canonical(new World(config, agents, chats, events));
+        // only once the whole world has been read: a corrupt file must leave nothing half-learned behind
+        learned.forEach(Runnable::run);
+        return world;
     }
 
-    private List<Object> readGrowingArray(Path file) {
+    private void learn(boolean remember, List<Runnable> learned, Path dir, Path file, Object value, int length) {
+        if (remember) {
+            learned.add(() -> writer.rememberRead(dir, file, value, length));
+        }
+    }
+
+    /** A growing array as read: its items, the file's length, and whether it was whole (not cut by a crash). */
+    private record GrowingArray(List<Object> items, int length, boolean whole) {}
+
+    private GrowingArray readGrowingArray(Path file) {
         String source = relative(file);
-        return codec.readGrowingArray(read(file), source, dropped -> LOG.log(System.Logger.Level.WARNING,
-                "{0} ended in the middle of an append (a crash while it was written?): read the items before the"
-                        + " last {1} bytes; the next save rewrites it whole", source, dropped));
+        byte[] bytes = read(file);
+        boolean[] cut = {false};
+        List<Object> items = codec.readGrowingArray(bytes, source, dropped -> {
+            cut[0] = true;
+            LOG.log(System.Logger.Level.WARNING, "{0} ended in the middle of an append (a crash while it was"
+                    + " written?): read the items before the last {1} bytes; the next save rewrites it whole", source,
+                    dropped);
+        });
+        return new GrowingArray(items, bytes.length, !cut[0]);
     }
 
     private byte[] read(Path file) {

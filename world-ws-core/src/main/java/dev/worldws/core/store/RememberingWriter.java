@@ -19,9 +19,10 @@ import java.util.function.Supplier;
 
 /**
  * Writes a world's files remembering what this process last wrote, so that a save costs only what changed.
- * A file that only grows (an agent's {@code memory.json}, a chat's event log): when the previous write of a file in
- * this process held a prefix of the new items, only the new items are appended in place; otherwise the whole file
- * is replaced atomically ({@link AtomicFiles}). Any other file ({@link #writeValue}): not written at all when it was
+ * A file that only grows (an agent's {@code memory.json}, a chat's event log): when what this process last wrote to
+ * the file (or read from it when it loaded the world, {@link #rememberRead}) is a prefix of the new items, only the
+ * new items are appended in place (an empty array is filled in place); otherwise the whole file is replaced
+ * atomically ({@link AtomicFiles}). Any other file ({@link #writeValue}): not written at all when it was
  * last written from an equal value and is still as written, which spares rendering it and reading it back.
  * Folders ({@link #ensureFolder}) and the sets of files a folder was last cleaned to ({@link #cleanUnlessKept}) are
  * remembered too, so that an unchanged world is saved with a few {@code stat} calls.
@@ -30,8 +31,8 @@ import java.util.function.Supplier;
  * whole files made every save cost the size of the conversation (the disk and the CPU then spent most of their
  * time re-serialising and re-writing what was already stored). An append costs only what is new.
  *
- * <p>An append produces exactly the bytes a full rewrite would (the same indentation), so a file never shows
- * how it was written. It overwrites the closing {@code "\n]\n"} with the new items and a new closing bracket (and
+ * <p>An append produces exactly the bytes a full rewrite would (the same indentation) when the file was written by
+ * this store, so a file never shows how it was written. It overwrites the closing {@code "\n]\n"} with the new items and a new closing bracket (and
  * is forced to the device, with {@link Durability#FSYNC}); a crash in the middle can leave the file cut short (or
  * padded with zeros), which {@link WorldCodec#readGrowingArray} reads back as the items before the cut: the items
  * being appended are lost, never the ones stored before. An append that fails with an I/O error falls back to a
@@ -48,6 +49,8 @@ import java.util.function.Supplier;
 final class RememberingWriter {
     /** How an array written by {@link WorldCodec#write} ends. */
     private static final byte[] CLOSING = {'\n', ']', '\n'};
+    /** How an empty array written by {@link WorldCodec#write} looks, whole. */
+    private static final byte[] EMPTY = {'[', ']', '\n'};
 
     private final AtomicFiles files;
     private final WorldCodec codec;
@@ -87,7 +90,10 @@ final class RememberingWriter {
                 ofWorld.put(file, last);
                 return;
             }
-            if (!last.items().isEmpty() && append(file, last, toJson.apply(items.subList(last.items().size(), items.size())))) {
+            boolean appended = last.items().isEmpty()
+                    ? fillEmpty(file, last, codec.write(toJson.apply(items)))
+                    : append(file, last, toJson.apply(items.subList(last.items().size(), items.size())));
+            if (appended) {
                 remember(ofWorld, file, items);
                 return;
             }
@@ -152,6 +158,25 @@ final class RememberingWriter {
         kept.put(folder, Set.copyOf(names));
     }
 
+    /**
+     * Records that {@code file} (inside {@code worldDir}) holds {@code value} as just read from its {@code length}
+     * bytes, so that the next save appends to it or leaves it alone as if this process had written it. Only a
+     * regular file with a single link of that length is recorded: a file hard-linked elsewhere (a world copied with
+     * {@code cp -al}, say) must be replaced, never written through.
+     */
+    void rememberRead(Path worldDir, Path file, Object value, int length) {
+        try {
+            Map<String, Object> attributes = Files.readAttributes(file, "unix:size,lastModifiedTime,nlink,isRegularFile",
+                    LinkOption.NOFOLLOW_LINKS);
+            if (Boolean.TRUE.equals(attributes.get("isRegularFile")) && Integer.valueOf(1).equals(attributes.get("nlink"))
+                    && Long.valueOf(length).equals(attributes.get("size"))) {
+                of(worldDir).files.put(file, new Written(value, length, (FileTime) attributes.get("lastModifiedTime")));
+            }
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+            // not recorded: the first save writes the file whole, as it always may
+        }
+    }
+
     /** Forgets what was written into {@code worldDir}, so its next write of each file is a full one. */
     void forget(Path worldDir) {
         written.remove(worldDir);
@@ -163,7 +188,8 @@ final class RememberingWriter {
 
     private boolean append(Path file, Written last, List<Object> newItems) {
         byte[] rendered = codec.write(newItems); // "[\n  item,\n  item\n]\n": the items at the depth they take in the file
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE,
+                LinkOption.NOFOLLOW_LINKS)) {
             long at = last.size() - CLOSING.length;
             ByteBuffer closing = ByteBuffer.allocate(CLOSING.length);
             while (closing.hasRemaining() && channel.read(closing, at + closing.position()) >= 0) {
@@ -184,6 +210,38 @@ final class RememberingWriter {
             return true;
         } catch (IOException e) {
             return false; // the caller rewrites the whole file atomically, which also repairs a half-done append
+        }
+    }
+
+    /**
+     * Writes the whole array over a file that holds exactly an empty one ({@code "[]\n"}), in place: the new bytes
+     * are longer, so a crash leaves them cut short (read back as the items before the cut, like an append), and no
+     * new file is made (the first save of every cloned world does this for each agent's memory).
+     */
+    private boolean fillEmpty(Path file, Written last, byte[] rendered) {
+        if (last.size() != EMPTY.length || rendered.length <= EMPTY.length) {
+            return false;
+        }
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE,
+                LinkOption.NOFOLLOW_LINKS)) {
+            ByteBuffer held = ByteBuffer.allocate(EMPTY.length + 1);
+            while (held.hasRemaining() && channel.read(held, held.position()) >= 0) {
+                // reads the whole (tiny) file, and one byte more if it has grown
+            }
+            if (held.position() != EMPTY.length || !java.util.Arrays.equals(held.array(), 0, EMPTY.length, EMPTY, 0,
+                    EMPTY.length)) {
+                return false;
+            }
+            ByteBuffer whole = ByteBuffer.wrap(rendered);
+            while (whole.hasRemaining()) {
+                channel.write(whole, whole.position());
+            }
+            if (files.forces()) {
+                channel.force(false);
+            }
+            return true;
+        } catch (IOException | UnsupportedOperationException e) {
+            return false; // the caller rewrites the whole file atomically
         }
     }
 

@@ -193,7 +193,7 @@ class FileWorldStoreAppendTest {
     }
 
     @Test
-    @DisplayName("after release, deletion or a new clone of the same name, saves start from a whole rewrite")
+    @DisplayName("after release, deletion or a new clone of the same name, saves never build on what was forgotten")
     void releaseAndDeleteForgetWhatWasWritten() throws IOException {
         world = grow(world, 1);
         store.save(ALICE_HOME, world);
@@ -262,6 +262,71 @@ class FileWorldStoreAppendTest {
         assertThatThrownBy(() -> store.save(ALICE_HOME, changed))
                 .isInstanceOf(dev.worldws.api.ReadOnlyTemplateException.class);
         assertThat(Files.readAllBytes(templatePoet.resolve("config.json"))).isEqualTo(templateConfig);
+    }
+
+    private static Object inode(Path file) throws IOException {
+        return Files.getAttribute(file, "unix:ino");
+    }
+
+    @Test
+    @DisplayName("the first save of a clone appends to the files it copied and fills an empty memory in place: no file is made anew")
+    void firstSaveOfACloneWritesNoFileAnew() throws IOException {
+        Path templateMemory = dataDir.resolve("worlds/garden/agents/gardener/memory.json");
+        Files.writeString(templateMemory, "[]\n");
+        store.delete(ALICE_HOME);
+        world = store.cloneFromTemplate(TemplateName.of("garden"), ALICE_HOME);
+        assertThat(world.agent(AgentId.of("gardener")).orElseThrow().memory()).isEmpty();
+        Object gardenerFile = inode(memoryFile("gardener"));
+        Object poetFile = inode(memoryFile("poet"));
+        Object eventsFile = inode(eventFile());
+        int replacedBefore = countReplaced("memory.json", "chat-1.json");
+
+        world = SampleWorlds.remember(grow(world, 1), "gardener", "a first thought\nin two lines");
+        store.save(ALICE_HOME, world);
+
+        assertThat(countReplaced("memory.json", "chat-1.json")).as("no temporary file and rename").isEqualTo(replacedBefore);
+        assertThat(List.of(inode(memoryFile("gardener")), inode(memoryFile("poet")), inode(eventFile())))
+                .as("the same files, written in place").containsExactly(gardenerFile, poetFile, eventsFile);
+        assertThat(store.load(ALICE_HOME)).isEqualTo(WorldOrder.canonical(world));
+        assertThat(Files.readString(memoryFile("gardener"))).as("rendered as a whole rewrite would")
+                .startsWith("[\n  {\n    \"role\": \"assistant\"").endsWith("\n]\n");
+        assertThat(Files.readString(templateMemory)).as("the template").isEqualTo("[]\n");
+    }
+
+    @Test
+    @DisplayName("after a restart, the first save appends to what the load read, giving the bytes of a whole rewrite")
+    void firstSaveAfterALoadAppends() throws IOException {
+        world = grow(world, 1);
+        store.save(ALICE_HOME, world);
+        FileWorldStoreSafetyTest.RecordingFiles restartedFiles = new FileWorldStoreSafetyTest.RecordingFiles();
+        FileWorldStore restarted = new FileWorldStore(dataDir, clock, restartedFiles);
+        world = restarted.load(ALICE_HOME);
+        Object memoryInode = inode(memoryFile("poet"));
+
+        world = grow(world, 2);
+        restarted.save(ALICE_HOME, world);
+
+        assertThat(restartedFiles.written).as("nothing written through a temporary file").isEmpty();
+        assertThat(inode(memoryFile("poet"))).isEqualTo(memoryInode);
+        Map<String, byte[]> whole = wholeRewriteOf(world);
+        assertThat(Files.readString(memoryFile("poet"))).isEqualTo(new String(whole.get("memory"), StandardCharsets.UTF_8));
+        assertThat(Files.readString(eventFile())).isEqualTo(new String(whole.get("events"), StandardCharsets.UTF_8));
+    }
+
+    @Test
+    @DisplayName("a loaded memory file hard-linked elsewhere (a world copied with cp -al) is replaced, never written through")
+    void hardLinkedFileAtLoadIsReplaced() throws IOException {
+        store.save(ALICE_HOME, world);
+        Path elsewhere = dataDir.resolve("worlds/garden/copied-memory.json");
+        Files.createLink(elsewhere, memoryFile("poet"));
+        byte[] linked = Files.readAllBytes(elsewhere);
+        FileWorldStore restarted = new FileWorldStore(dataDir, clock, new AtomicFiles());
+        world = grow(restarted.load(ALICE_HOME), 1);
+
+        restarted.save(ALICE_HOME, world);
+
+        assertThat(Files.readAllBytes(elsewhere)).as("the other name's content").isEqualTo(linked);
+        assertThat(restarted.load(ALICE_HOME)).isEqualTo(WorldOrder.canonical(world));
     }
 
     private int countReplaced(String... names) {

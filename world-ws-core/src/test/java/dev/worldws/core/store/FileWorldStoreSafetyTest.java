@@ -91,17 +91,21 @@ class FileWorldStoreSafetyTest {
         @DisplayName("a failed disk write is a StorageException naming the file; the old file and the world are intact")
         void failedWriteKeepsOldFile() throws IOException {
             World clone = store.cloneFromTemplate(GARDEN, ALICE_HOME);
+            World remembered = SampleWorlds.remember(clone, "poet", "kept thought");
+            store.save(ALICE_HOME, remembered);
             Path memory = worldDir(ALICE_HOME).resolve("agents/poet/memory.json");
             byte[] before = Files.readAllBytes(memory);
             files.failOn = "memory.json";
-            assertThatThrownBy(() -> store.save(ALICE_HOME, SampleWorlds.remember(clone, "poet", "lost thought")))
+            // a memory that does not extend the stored one is written whole, through a temporary file
+            World rewritten = SampleWorlds.remember(clone, "poet", "lost thought");
+            assertThatThrownBy(() -> store.save(ALICE_HOME, rewritten))
                     .isInstanceOf(StorageException.class)
                     .hasMessageContaining("memory.json")
                     .hasMessageContaining("simulated disk failure");
             assertThat(Files.readAllBytes(memory)).isEqualTo(before);
             assertThat(temporaryFiles()).isEmpty();
             files.failOn = null;
-            assertThat(store.load(ALICE_HOME)).isEqualTo(clone);
+            assertThat(store.load(ALICE_HOME)).isEqualTo(WorldOrder.canonical(remembered));
         }
 
         @Test
