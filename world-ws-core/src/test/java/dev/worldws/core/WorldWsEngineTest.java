@@ -497,7 +497,10 @@ class WorldWsEngineTest {
         @Test
         @DisplayName("resuming while the world is busy: replay and live events join without a gap or a duplicate")
         void resumeUnderLoad() throws Exception {
-            WorldWsEngine engine = engine();
+            // 31 messages make about 600 events, more than the default history of 256 keeps: the resume may come
+            // after all of them, and what is tested here is joining replay to live, not the history's bound
+            EventBus longHistory = EventBuses.inProcess(Clock.systemUTC(), 5_000, Duration.ofMinutes(2));
+            WorldWsEngine engine = start(builder().eventBus(longHistory));
             try (WireClient chatter = WireClient.connect(engine, TestWorlds.user("sol"))) {
                 chatter.select("garden", "busy");
                 long lastSeen;
@@ -535,6 +538,8 @@ class WorldWsEngineTest {
                     }
                     assertThat(received).isEqualTo(expected);
                 }
+            } finally {
+                longHistory.close();
             }
         }
 
