@@ -21,12 +21,13 @@ import java.util.UUID;
  * <p>Files whose bytes would not change are not rewritten: a world is saved after every chat message, and most of
  * its files are unchanged each time.
  *
- * <p>With {@link Durability#WRITE_BACK}, a small file whose new bytes have exactly the length of its old ones (a
- * chat's counters, an agent's call count: the files that change on every save) is overwritten in place by one
- * write instead: its length never changes, so a crash of the process leaves the old bytes or the new ones, and no
- * new file is created per save (on a busy ext4 volume, allocating and freeing an inode per save cost more CPU than
- * everything else a save does). Only a regular file with a single link is overwritten so: never through a
- * symbolic link or into a file hard-linked elsewhere (say, into a template).
+ * <p>With {@link Durability#WRITE_BACK}, a small file (at most one page) whose new bytes are at least as long as
+ * its old ones (a chat's counters, an agent's call count: the files that change on every save, and grow by a digit
+ * now and then) is overwritten in place by one write from its start instead: the write covers every old byte, so a
+ * crash of the process leaves the old bytes or the new ones, and no new file is created per save (on a busy ext4
+ * volume, allocating and freeing an inode per save cost more CPU than everything else a save does). A file that
+ * would shrink is replaced, since cutting it would take a second step. Only a regular file with a single link is
+ * overwritten so: never through a symbolic link or into a file hard-linked elsewhere (say, into a template).
  */
 class AtomicFiles {
     private static final System.Logger LOG = System.getLogger(AtomicFiles.class.getName());
@@ -84,7 +85,7 @@ class AtomicFiles {
      * @throws StorageException if the write failed; {@code target} is then as it was and no temporary file remains
      */
     void replace(Path target, byte[] bytes) {
-        if (!forces() && overwriteSameLength(target, bytes)) {
+        if (!forces() && overwriteInPlace(target, bytes)) {
             return;
         }
         Path temporary = target.resolveSibling("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp");
@@ -107,8 +108,10 @@ class AtomicFiles {
         }
     }
 
-    /** Overwrites a file of the same length in place (see the class comment); false if it cannot be done so. */
-    private static boolean overwriteSameLength(Path target, byte[] bytes) {
+    /**
+     * Overwrites a file no longer than {@code bytes} in place (see the class comment); false if it cannot be done so.
+     */
+    private static boolean overwriteInPlace(Path target, byte[] bytes) {
         if (bytes.length > IN_PLACE_MAX_BYTES) {
             return false;
         }
@@ -116,7 +119,8 @@ class AtomicFiles {
             Map<String, Object> attributes = Files.readAttributes(target, "unix:size,nlink,isRegularFile",
                     LinkOption.NOFOLLOW_LINKS);
             if (!Boolean.TRUE.equals(attributes.get("isRegularFile")) || !Integer.valueOf(1).equals(attributes.get("nlink"))
-                    || !Long.valueOf(bytes.length).equals(attributes.get("size")) || channel.size() != bytes.length) {
+                    || !(attributes.get("size") instanceof Long size) || size > bytes.length
+                    || channel.size() > bytes.length) {
                 return false;
             }
             ByteBuffer buffer = ByteBuffer.wrap(bytes);

@@ -4,7 +4,7 @@ package dev.worldws.core.store;
  * How far the file store goes to keep a save through a power loss. In both modes a crash of the server process
  * never leaves a torn file and never loses a save that returned: the operating system still holds the written
  * pages and writes them back. Files are replaced atomically (written beside it, then renamed over it), except
- * that {@link #WRITE_BACK} overwrites a small file in place when its length does not change.
+ * that {@link #WRITE_BACK} overwrites a small file in place when it does not get shorter.
  */
 public enum Durability {
     /**
@@ -18,10 +18,11 @@ public enum Durability {
      * agent-world itself and most Node.js servers do). A power loss or kernel crash may lose the saves of the last
      * seconds (Linux writes dirty pages back within about 30 s), and on file systems that do not order a rename
      * after the data it replaces (ext4 does, by default) a file replaced just before may read back empty, which
-     * the store then reports as a corrupt world. A file of at most 4 KiB whose new bytes have the length of its old
-     * ones (a chat's counters, an agent's call count) is overwritten in place with one write rather than replaced,
-     * which spares creating a file per save; a power loss in the middle of that write may leave a mix of old and
-     * new bytes. For data that can be recreated, or machines with a battery-backed disk cache.
+     * the store then reports as a corrupt world. A file of at most 4 KiB whose new bytes are at least as long as
+     * its old ones (a chat's counters, an agent's call count) is overwritten in place with one write from its start
+     * rather than replaced, which spares creating a file per save; a power loss in the middle of that write may
+     * leave a mix of old and new bytes. For data that can be recreated, or machines with a battery-backed disk
+     * cache.
      */
     WRITE_BACK
 }

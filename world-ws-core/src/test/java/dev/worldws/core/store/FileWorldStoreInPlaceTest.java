@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * With write-back durability, files that keep their length are overwritten in place instead of replaced: what a
+ * With write-back durability, small files that do not shrink are overwritten in place instead of replaced: what a
  * user can see is that they hold exactly the new bytes, that no temporary file is left, and that a file linked to
  * anything else (a template) is never written through.
  */
@@ -60,8 +60,8 @@ class FileWorldStoreInPlaceTest {
     }
 
     @Test
-    @DisplayName("a change that keeps a file's length overwrites it in place; one that does not replaces it; both read back")
-    void sameLengthInPlaceOtherwiseReplaced() throws IOException {
+    @DisplayName("a change that keeps or grows a file's length overwrites it in place; one that shrinks it replaces it; all read back")
+    void inPlaceUnlessShorter() throws IOException {
         Object before = fileKey(poetConfig());
         world = withPoetCalls(7);
         store.save(ALICE_HOME, world);
@@ -70,8 +70,15 @@ class FileWorldStoreInPlaceTest {
 
         world = withPoetCalls(12);
         store.save(ALICE_HOME, world);
+        assertThat(fileKey(poetConfig())).as("one byte longer: the same file").isEqualTo(before);
         assertThat(store.load(ALICE_HOME)).isEqualTo(WorldOrder.canonical(world));
-        assertThat(Files.readString(poetConfig())).contains("\"llmCallCount\": 12");
+        assertThat(Files.readString(poetConfig())).contains("\"llmCallCount\": 12").endsWith("}\n");
+
+        world = withPoetCalls(3);
+        store.save(ALICE_HOME, world);
+        assertThat(fileKey(poetConfig())).as("shorter: replaced, so no old byte is left at its end").isNotEqualTo(before);
+        assertThat(Files.readString(poetConfig())).contains("\"llmCallCount\": 3").endsWith("}\n");
+        assertThat(store.load(ALICE_HOME)).isEqualTo(WorldOrder.canonical(world));
         try (Stream<Path> files = Files.walk(dataDir)) {
             assertThat(files.filter(file -> file.getFileName().toString().endsWith(".tmp"))).isEmpty();
         }
