@@ -265,18 +265,17 @@ final class FileWorldStore implements WorldStore {
     // ---------------------------------------------------------------- reading
 
     /**
-     * Reads a world folder. For a user's world ({@code remember}), the writer learns what each file holds, so that
-     * the first save after a load or a clone appends to what it read and leaves unchanged files alone instead of
-     * writing every file anew.
+     * Reads a world folder. For a user's world ({@code remember}), the writer learns what each non-empty growing file
+     * holds, so that the first save after a load or a clone appends to it instead of writing it anew. (Not the other
+     * files, nor empty arrays, which the first save handles in place without it: a loaded world that is never
+     * changed, like most of the worlds of idle connections, keeps no record.)
      */
     private World readWorld(Path dir, String fallbackId, boolean remember) {
         Path configFile = dir.resolve(CONFIG);
-        byte[] configBytes = read(configFile);
-        WorldConfig config = codec.worldConfig(codec.readObject(configBytes, relative(configFile)), fallbackId,
+        WorldConfig config = codec.worldConfig(codec.readObject(read(configFile), relative(configFile)), fallbackId,
                 relative(configFile));
         List<Agent> agents = new ArrayList<>();
         List<Runnable> learned = new ArrayList<>();
-        learn(remember, learned, dir, configFile, config, configBytes.length);
         for (Path agentDir : children(dir.resolve("agents"), Files::isDirectory)) {
             String folder = agentDir.getFileName().toString();
             Path agentConfig = agentDir.resolve(CONFIG);
@@ -284,23 +283,16 @@ final class FileWorldStore implements WorldStore {
                 LOG.log(System.Logger.Level.DEBUG, "skipping " + relative(agentDir) + ": not an agent folder");
                 continue;
             }
-            byte[] agentBytes = read(agentConfig);
-            AgentConfig agent = codec.agentConfig(codec.readObject(agentBytes, relative(agentConfig)),
+            AgentConfig agent = codec.agentConfig(codec.readObject(read(agentConfig), relative(agentConfig)),
                     AgentId.of(folder), relative(agentConfig));
-            learn(remember, learned, dir, agentConfig, agent, agentBytes.length);
             Path promptFile = agentDir.resolve(PROMPT);
-            String prompt = "";
-            if (Files.isRegularFile(promptFile)) {
-                byte[] promptBytes = read(promptFile);
-                prompt = new String(promptBytes, StandardCharsets.UTF_8);
-                learn(remember, learned, dir, promptFile, prompt, promptBytes.length);
-            }
+            String prompt = Files.isRegularFile(promptFile) ? new String(read(promptFile), StandardCharsets.UTF_8) : "";
             Path memoryFile = agentDir.resolve(MEMORY);
             List<MemoryItem> memory = List.of();
             if (Files.isRegularFile(memoryFile)) {
                 GrowingArray array = readGrowingArray(memoryFile);
                 memory = codec.memory(array.items(), relative(memoryFile));
-                if (array.whole()) {
+                if (array.whole() && !memory.isEmpty()) {
                     learn(remember, learned, dir, memoryFile, memory, array.length());
                 }
             }
@@ -308,17 +300,14 @@ final class FileWorldStore implements WorldStore {
         }
         List<Chat> chats = new ArrayList<>();
         for (Path chatFile : jsonFiles(dir.resolve("chats"))) {
-            byte[] chatBytes = read(chatFile);
-            Chat chat = codec.chat(codec.readObject(chatBytes, relative(chatFile)), stem(chatFile), relative(chatFile));
-            chats.add(chat);
-            learn(remember, learned, dir, chatFile, chat, chatBytes.length);
+            chats.add(codec.chat(codec.readObject(read(chatFile), relative(chatFile)), stem(chatFile), relative(chatFile)));
         }
         List<EventLogEntry> events = new ArrayList<>();
         for (Path eventFile : jsonFiles(dir.resolve("events"))) {
             GrowingArray array = readGrowingArray(eventFile);
             List<EventLogEntry> entries = codec.events(array.items(), stem(eventFile), relative(eventFile));
             events.addAll(entries);
-            if (array.whole()) {
+            if (array.whole() && !entries.isEmpty()) {
                 learn(remember, learned, dir, eventFile, entries, array.length());
             }
         }

@@ -21,8 +21,8 @@ import java.util.function.Supplier;
  * Writes a world's files remembering what this process last wrote, so that a save costs only what changed.
  * A file that only grows (an agent's {@code memory.json}, a chat's event log): when what this process last wrote to
  * the file (or read from it when it loaded the world, {@link #rememberRead}) is a prefix of the new items, only the
- * new items are appended in place (an empty array is filled in place); otherwise the whole file is replaced
- * atomically ({@link AtomicFiles}). Any other file ({@link #writeValue}): not written at all when it was
+ * new items are appended in place, and a file holding an empty array is filled in place; otherwise the whole file is
+ * replaced atomically ({@link AtomicFiles}). Any other file ({@link #writeValue}): not written at all when it was
  * last written from an equal value and is still as written, which spares rendering it and reading it back.
  * Folders ({@link #ensureFolder}) and the sets of files a folder was last cleaned to ({@link #cleanUnlessKept}) are
  * remembered too, so that an unchanged world is saved with a few {@code stat} calls.
@@ -90,15 +90,17 @@ final class RememberingWriter {
                 ofWorld.put(file, last);
                 return;
             }
-            boolean appended = last.items().isEmpty()
-                    ? fillEmpty(file, last, codec.write(toJson.apply(items)))
-                    : append(file, last, toJson.apply(items.subList(last.items().size(), items.size())));
-            if (appended) {
+            if (!last.items().isEmpty() && append(file, last, toJson.apply(items.subList(last.items().size(), items.size())))) {
                 remember(ofWorld, file, items);
                 return;
             }
         }
-        files.write(file, codec.write(toJson.apply(items)));
+        byte[] whole = codec.write(toJson.apply(items));
+        if ((last == null || last.items().isEmpty()) && !items.isEmpty() && fillEmpty(file, whole)) {
+            remember(ofWorld, file, items);
+            return;
+        }
+        files.write(file, whole);
         remember(ofWorld, file, items);
     }
 
@@ -214,16 +216,23 @@ final class RememberingWriter {
     }
 
     /**
-     * Writes the whole array over a file that holds exactly an empty one ({@code "[]\n"}), in place: the new bytes
-     * are longer, so a crash leaves them cut short (read back as the items before the cut, like an append), and no
-     * new file is made (the first save of every cloned world does this for each agent's memory).
+     * Writes the whole array over a file that holds exactly an empty one ({@code "[]\n"}, as a template's memory
+     * usually does), in place: the new bytes are longer, so a crash leaves them cut short (read back as the items
+     * before the cut, like an append), and no new file is made (the first save of a cloned world does this for each
+     * agent's memory). Only a regular file with a single link is written so, as for an append.
      */
-    private boolean fillEmpty(Path file, Written last, byte[] rendered) {
-        if (last.size() != EMPTY.length || rendered.length <= EMPTY.length) {
+    private boolean fillEmpty(Path file, byte[] rendered) {
+        if (rendered.length <= EMPTY.length) {
             return false;
         }
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE,
                 LinkOption.NOFOLLOW_LINKS)) {
+            Map<String, Object> attributes = Files.readAttributes(file, "unix:size,nlink,isRegularFile",
+                    LinkOption.NOFOLLOW_LINKS);
+            if (!Boolean.TRUE.equals(attributes.get("isRegularFile")) || !Integer.valueOf(1).equals(attributes.get("nlink"))
+                    || !Long.valueOf(EMPTY.length).equals(attributes.get("size"))) {
+                return false;
+            }
             ByteBuffer held = ByteBuffer.allocate(EMPTY.length + 1);
             while (held.hasRemaining() && channel.read(held, held.position()) >= 0) {
                 // reads the whole (tiny) file, and one byte more if it has grown
@@ -240,8 +249,8 @@ final class RememberingWriter {
                 channel.force(false);
             }
             return true;
-        } catch (IOException | UnsupportedOperationException e) {
-            return false; // the caller rewrites the whole file atomically
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+            return false; // missing, a link, no "unix" view, or a failed write: the caller rewrites the file atomically
         }
     }
 

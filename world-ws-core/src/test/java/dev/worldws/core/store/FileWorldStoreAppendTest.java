@@ -329,6 +329,22 @@ class FileWorldStoreAppendTest {
         assertThat(restarted.load(ALICE_HOME)).isEqualTo(WorldOrder.canonical(world));
     }
 
+    @Test
+    @DisplayName("an empty memory hard-linked to the template's (a world copied with cp -al) is replaced, and the template stays empty")
+    void emptyMemoryLinkedToTheTemplateIsReplaced() throws IOException {
+        Path templateMemory = dataDir.resolve("worlds/garden/agents/gardener/memory.json");
+        Files.writeString(templateMemory, "[]\n");
+        Files.delete(memoryFile("gardener"));
+        Files.createLink(memoryFile("gardener"), templateMemory);
+        FileWorldStore restarted = new FileWorldStore(dataDir, clock, new AtomicFiles());
+        world = SampleWorlds.remember(restarted.load(ALICE_HOME), "gardener", "mine alone");
+
+        restarted.save(ALICE_HOME, world);
+
+        assertThat(Files.readString(templateMemory)).isEqualTo("[]\n");
+        assertThat(restarted.load(ALICE_HOME)).isEqualTo(WorldOrder.canonical(world));
+    }
+
     private int countReplaced(String... names) {
         List<String> wanted = List.of(names);
         synchronized (files.written) {
