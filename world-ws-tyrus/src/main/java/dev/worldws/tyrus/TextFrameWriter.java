@@ -30,8 +30,11 @@ import org.glassfish.tyrus.spi.Writer;
  */
 final class TextFrameWriter {
     private static final System.Logger LOG = System.getLogger(TextFrameWriter.class.getName());
-    /** Frames up to this size are kept per thread for the next connection; larger ones are built each time. */
-    private static final int REUSED_FRAME_MAX_BYTES = 64 * 1024;
+    /**
+     * Frames up to this size are kept per thread for the next connection (a chat message's whole burst is about
+     * 11 KiB); larger ones are built each time, so that no thread holds on to a large one.
+     */
+    private static final int REUSED_FRAME_MAX_BYTES = 16 * 1024;
     private static final VarHandle REMOTE_WEB_SOCKET;
     private static final VarHandle PROTOCOL_HANDLER;
     private static final VarHandle WRITER;
