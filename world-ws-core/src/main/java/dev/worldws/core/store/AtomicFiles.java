@@ -109,6 +109,34 @@ class AtomicFiles {
     }
 
     /**
+     * Writes {@code bytes} to {@code target}, a new file in a folder nobody else sees yet (a clone being assembled,
+     * renamed into place whole afterwards), so no temporary file is needed; forced to the device if this store
+     * forces its writes.
+     *
+     * @throws StorageException if {@code target} exists or the write failed
+     */
+    void create(Path target, byte[] bytes) {
+        try {
+            beforeCreate(target);
+            try (FileChannel channel = FileChannel.open(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+                    LinkOption.NOFOLLOW_LINKS)) {
+                ByteBuffer buffer = ByteBuffer.wrap(bytes);
+                while (buffer.hasRemaining()) {
+                    channel.write(buffer);
+                }
+                force(channel);
+            }
+        } catch (IOException | RuntimeException e) {
+            throw new StorageException("could not write " + target + ": " + describe(e), e);
+        }
+    }
+
+    /** A seam for tests to fail the creation of a file in {@link #create}. */
+    void beforeCreate(Path target) throws IOException {
+        // nothing in production
+    }
+
+    /**
      * Overwrites a file no longer than {@code bytes} in place (see the class comment); false if it cannot be done so.
      */
     private static boolean overwriteInPlace(Path target, byte[] bytes) {

@@ -178,15 +178,17 @@ final class FileWorldStore implements WorldStore {
             Path staging = worldDir.resolveSibling(".clone-" + UUID.randomUUID());
             guardWritable(staging);
             try {
-                copyTree(layout.templateDir(template), staging);
-                Path config = staging.resolve(CONFIG);
-                Map<String, Object> json = codec.readObject(Files.readAllBytes(config), relative(layout.templateDir(template).resolve(CONFIG)));
+                Path templateConfig = layout.templateDir(template).resolve(CONFIG);
+                Map<String, Object> json = codec.readObject(read(templateConfig), relative(templateConfig));
+                // the world's config is written once, with its metadata, rather than copied and then replaced: the
+                // staging folder is the clone's own until it is renamed into place, so no temporary file is needed
+                copyTree(layout.templateDir(template), staging, templateConfig);
                 Map<String, Object> meta = new LinkedHashMap<>();
                 meta.put("originalTemplate", template.value());
                 meta.put("clonedFor", target.userId().value());
                 meta.put("clonedAt", WorldCodec.format(clonedAt(clock)));
                 json.put("metadata", meta);
-                files.write(config, codec.write(json));
+                files.create(staging.resolve(CONFIG), codec.write(json));
                 if (Files.exists(worldDir, LinkOption.NOFOLLOW_LINKS)) {
                     // a folder without config.json (a leftover): the clone replaces it
                     guardWritable(worldDir);
@@ -472,7 +474,8 @@ final class FileWorldStore implements WorldStore {
 
     // ---------------------------------------------------------------- helpers
 
-    private void copyTree(Path from, Path to) throws IOException {
+    /** Copies the tree at {@code from} to {@code to}, except the file {@code skipped}. */
+    private void copyTree(Path from, Path to, Path skipped) throws IOException {
         // the target folder of the folder being visited, followed by name (no relativize per file: clones are hot)
         ArrayDeque<Path> targets = new ArrayDeque<>();
         Files.walkFileTree(from, new SimpleFileVisitor<>() {
@@ -486,6 +489,9 @@ final class FileWorldStore implements WorldStore {
 
             @Override
             public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                if (file.equals(skipped)) {
+                    return FileVisitResult.CONTINUE;
+                }
                 if (attrs.isRegularFile()) {
                     Path copy = targets.peek().resolve(file.getFileName().toString());
                     Files.copy(file, copy);

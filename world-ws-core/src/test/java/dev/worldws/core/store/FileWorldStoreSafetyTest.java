@@ -56,11 +56,20 @@ class FileWorldStoreSafetyTest {
 
         @Override
         void beforeRename(Path temporary, Path target) throws IOException {
-            if (target.getFileName().toString().equals(failOn)) {
-                throw new IOException("simulated disk failure (expected by the test)");
-            }
+            failIfAsked(target);
             synchronized (written) {
                 written.add(target);
+            }
+        }
+
+        @Override
+        void beforeCreate(Path target) throws IOException {
+            failIfAsked(target);
+        }
+
+        private void failIfAsked(Path target) throws IOException {
+            if (target.getFileName().toString().equals(failOn)) {
+                throw new IOException("simulated disk failure (expected by the test)");
             }
         }
     }
