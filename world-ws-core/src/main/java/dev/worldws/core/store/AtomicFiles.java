@@ -10,6 +10,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.UUID;
@@ -90,14 +91,7 @@ class AtomicFiles {
         }
         Path temporary = target.resolveSibling("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp");
         try {
-            try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE_NEW,
-                    StandardOpenOption.WRITE)) {
-                ByteBuffer buffer = ByteBuffer.wrap(bytes);
-                while (buffer.hasRemaining()) {
-                    channel.write(buffer);
-                }
-                force(channel);
-            }
+            writeNew(temporary, bytes);
             beforeRename(temporary, target);
             move(temporary, target);
             forceRenames(target.getParent());
@@ -118,17 +112,49 @@ class AtomicFiles {
     void create(Path target, byte[] bytes) {
         try {
             beforeCreate(target);
-            try (FileChannel channel = FileChannel.open(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
-                    LinkOption.NOFOLLOW_LINKS)) {
-                ByteBuffer buffer = ByteBuffer.wrap(bytes);
-                while (buffer.hasRemaining()) {
-                    channel.write(buffer);
-                }
-                force(channel);
-            }
+            writeNew(target, bytes);
         } catch (IOException | RuntimeException e) {
             throw new StorageException("could not write " + target + ": " + describe(e), e);
         }
+    }
+
+    /** Writes {@code bytes} to {@code target}, which must not exist yet, forced if this store forces its writes. */
+    private void writeNew(Path target, byte[] bytes) throws IOException {
+        try (FileChannel channel = FileChannel.open(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            writeAt(channel, bytes, 0);
+            force(channel);
+        }
+    }
+
+    /** Writes all of {@code bytes} into {@code channel} from {@code position} on. */
+    static void writeAt(FileChannel channel, byte[] bytes, long position) throws IOException {
+        ByteBuffer buffer = ByteBuffer.wrap(bytes);
+        while (buffer.hasRemaining()) {
+            channel.write(buffer, position + buffer.position());
+        }
+    }
+
+    /** What a write in place needs to know of a file: its size and modification time. */
+    record SingleLinkFile(long size, FileTime modified) {}
+
+    /**
+     * The size and modification time of {@code file} if it is a regular file with a single link: neither a
+     * symbolic link nor hard-linked elsewhere (say, into a template), so that writing into it changes this file
+     * only. Null otherwise, also if it is missing or the file system has no "unix" attribute view.
+     */
+    static SingleLinkFile singleLink(Path file) {
+        try {
+            Map<String, Object> attributes = Files.readAttributes(file, "unix:size,lastModifiedTime,nlink,isRegularFile",
+                    LinkOption.NOFOLLOW_LINKS);
+            if (Boolean.TRUE.equals(attributes.get("isRegularFile")) && Integer.valueOf(1).equals(attributes.get("nlink"))
+                    && attributes.get("size") instanceof Long size
+                    && attributes.get("lastModifiedTime") instanceof FileTime modified) {
+                return new SingleLinkFile(size, modified);
+            }
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+            // missing, or no "unix" view: not known to be a single-link file
+        }
+        return null;
     }
 
     /** A seam for tests to fail the creation of a file in {@link #create}. */
@@ -144,20 +170,14 @@ class AtomicFiles {
             return false;
         }
         try (FileChannel channel = FileChannel.open(target, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
-            Map<String, Object> attributes = Files.readAttributes(target, "unix:size,nlink,isRegularFile",
-                    LinkOption.NOFOLLOW_LINKS);
-            if (!Boolean.TRUE.equals(attributes.get("isRegularFile")) || !Integer.valueOf(1).equals(attributes.get("nlink"))
-                    || !(attributes.get("size") instanceof Long size) || size > bytes.length
-                    || channel.size() > bytes.length) {
+            SingleLinkFile file = singleLink(target);
+            if (file == null || file.size() > bytes.length || channel.size() > bytes.length) {
                 return false;
             }
-            ByteBuffer buffer = ByteBuffer.wrap(bytes);
-            while (buffer.hasRemaining()) {
-                channel.write(buffer, buffer.position());
-            }
+            writeAt(channel, bytes, 0);
             return true;
-        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
-            return false; // no "unix" view, a link, or a failed write: the atomic rename writes it whole
+        } catch (IOException e) {
+            return false; // a link, or a failed write: the atomic rename writes it whole
         }
     }
 

@@ -167,16 +167,10 @@ final class RememberingWriter {
      * {@code cp -al}, say) must be replaced, never written through.
      */
     void rememberRead(Path worldDir, Path file, Object value, int length) {
-        try {
-            Map<String, Object> attributes = Files.readAttributes(file, "unix:size,lastModifiedTime,nlink,isRegularFile",
-                    LinkOption.NOFOLLOW_LINKS);
-            if (Boolean.TRUE.equals(attributes.get("isRegularFile")) && Integer.valueOf(1).equals(attributes.get("nlink"))
-                    && Long.valueOf(length).equals(attributes.get("size"))) {
-                of(worldDir).files.put(file, new Written(value, length, (FileTime) attributes.get("lastModifiedTime")));
-            }
-        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
-            // not recorded: the first save writes the file whole, as it always may
-        }
+        AtomicFiles.SingleLinkFile read = AtomicFiles.singleLink(file);
+        if (read != null && read.size() == length) {
+            of(worldDir).files.put(file, new Written(value, length, read.modified()));
+        } // else not recorded: the first save writes the file whole, as it always may
     }
 
     /** Forgets what was written into {@code worldDir}, so its next write of each file is a full one. */
@@ -201,11 +195,7 @@ final class RememberingWriter {
                 return false;
             }
             rendered[0] = ','; // the items follow the last stored one; "[" opened the array in the rendering only
-            ByteBuffer tail = ByteBuffer.wrap(rendered);
-            long position = at;
-            while (tail.hasRemaining()) {
-                position += channel.write(tail, position);
-            }
+            AtomicFiles.writeAt(channel, rendered, at);
             if (files.forces()) {
                 channel.force(false);
             }
@@ -227,30 +217,25 @@ final class RememberingWriter {
         }
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE,
                 LinkOption.NOFOLLOW_LINKS)) {
-            Map<String, Object> attributes = Files.readAttributes(file, "unix:size,nlink,isRegularFile",
-                    LinkOption.NOFOLLOW_LINKS);
-            if (!Boolean.TRUE.equals(attributes.get("isRegularFile")) || !Integer.valueOf(1).equals(attributes.get("nlink"))
-                    || !Long.valueOf(EMPTY.length).equals(attributes.get("size"))) {
+            AtomicFiles.SingleLinkFile held = AtomicFiles.singleLink(file);
+            if (held == null || held.size() != EMPTY.length) {
                 return false;
             }
-            ByteBuffer held = ByteBuffer.allocate(EMPTY.length + 1);
-            while (held.hasRemaining() && channel.read(held, held.position()) >= 0) {
+            ByteBuffer content = ByteBuffer.allocate(EMPTY.length + 1);
+            while (content.hasRemaining() && channel.read(content, content.position()) >= 0) {
                 // reads the whole (tiny) file, and one byte more if it has grown
             }
-            if (held.position() != EMPTY.length || !java.util.Arrays.equals(held.array(), 0, EMPTY.length, EMPTY, 0,
+            if (content.position() != EMPTY.length || !java.util.Arrays.equals(content.array(), 0, EMPTY.length, EMPTY, 0,
                     EMPTY.length)) {
                 return false;
             }
-            ByteBuffer whole = ByteBuffer.wrap(rendered);
-            while (whole.hasRemaining()) {
-                channel.write(whole, whole.position());
-            }
+            AtomicFiles.writeAt(channel, rendered, 0);
             if (files.forces()) {
                 channel.force(false);
             }
             return true;
-        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
-            return false; // missing, a link, no "unix" view, or a failed write: the caller rewrites the file atomically
+        } catch (IOException e) {
+            return false; // missing, a link, or a failed write: the caller rewrites the file atomically
         }
     }
 
