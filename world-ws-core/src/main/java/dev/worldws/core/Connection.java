@@ -413,21 +413,17 @@ final class Connection implements ConnectionHandler {
 
     /** The frames at the head of the queue that go out in one send (they stay queued until it completes). */
     private Frame[] nextBatch() {
+        Frame[] batch = new Frame[Math.min(queue.size(), MAX_BATCH_FRAMES)];
         int count = 0;
         long bytes = 0;
         for (Frame frame : queue) {
-            if (count > 0 && (count == MAX_BATCH_FRAMES || bytes + frame.bytes() > MAX_BATCH_BYTES)) {
+            if (count == batch.length || (count > 0 && bytes + frame.bytes() > MAX_BATCH_BYTES)) {
                 break;
             }
-            count++;
+            batch[count++] = frame;
             bytes += frame.bytes();
         }
-        Frame[] batch = new Frame[count];
-        java.util.Iterator<Frame> head = queue.iterator();
-        for (int i = 0; i < count; i++) {
-            batch[i] = head.next();
-        }
-        return batch;
+        return count == batch.length ? batch : java.util.Arrays.copyOf(batch, count);
     }
 
     private static List<String> texts(Frame[] batch) {
