@@ -75,6 +75,7 @@ final class FileWorldStore implements WorldStore {
     private final AtomicFiles files;
     private final WorldCodec codec = new WorldCodec();
     private final RememberingWriter writer;
+    private final SharedValues shared = new SharedValues();
     private final Path usersReal;
     private final ReentrantReadWriteLock[] locks = new ReentrantReadWriteLock[LOCK_STRIPES];
 
@@ -314,6 +315,11 @@ final class FileWorldStore implements WorldStore {
             }
         }
         World world = WorldOrder.canonical(new World(config, agents, chats, events));
+        if (remember && config.metadata() != null) {
+            // a user's world holds its template's values until it changes them: one instance of each for all clones
+            shared.learn(config.metadata().originalTemplate(), this::loadTemplate);
+            world = shared.share(world);
+        }
         // only once the whole world has been read: a corrupt file must leave nothing half-learned behind
         learned.forEach(Runnable::run);
         return world;
