@@ -6,7 +6,7 @@
 // latest.json / latest.md). Use bench/run.sh, which raises the open-files limit first.
 //
 //   node bench/run.js [--quick] [--servers ours,ws,socketio] [--jar examples/target/world-ws-server.jar]
-//                     [--template NAME] [--java-opts "-Xmx1g"] [--ours-args="--durability write-back" (the default)]
+//                     [--template NAME] [--java PATH (default: java on the PATH)] [--java-opts "-Xmx1g"] [--ours-args="--durability write-back" (the default)]
 //                     [--fsync-chat true|false] (chat once more with --durability fsync) [--warm-seconds S]
 //                     [--idle N] [--churn-seconds S] [--churn-users N] [--out DIR] [--max-minutes M]
 //                     [--keep] (keep the work folder) [--storm N] [--chat-users N] [--chat-rates R1,R2] [--chat-seconds S] [--fan-rate R]
@@ -29,10 +29,13 @@ const S = require('./loadgen/scenarios');
 const exec = promisify(execFile);
 const ROOT = path.resolve(__dirname, '..');
 const o = parseArgs(process.argv.slice(2), {
-  servers: 'ours,ws,socketio', jar: path.join(ROOT, 'examples/target/world-ws-server.jar'),
+  servers: 'ours,ws,socketio', java: 'java', jar: path.join(ROOT, 'examples/target/world-ws-server.jar'),
   template: '', javaOpts: '-Xmx1g -XX:+UseG1GC -XX:MaxGCPauseMillis=5 -XX:+UseStringDeduplication -XX:TrimNativeHeapInterval=5000', mallocArenas: '2', oursArgs: '--durability write-back', fsyncChat: 'true', out: path.join(__dirname, 'results'),
   sources: '127.0.0.1,127.0.0.2,127.0.0.3,127.0.0.4', maxMinutes: '', graceMs: '500',
 });
+
+// jcmd of the same JDK as the server (a JDK's jcmd may not attach to another release's JVM)
+const JCMD = o.java === 'java' ? 'jcmd' : path.join(path.dirname(o.java), 'jcmd');
 
 const QUICK = Boolean(o.quick);
 const P = QUICK
@@ -86,7 +89,7 @@ function startServer(name, cmd, args, logFile) {
   return new Promise((resolve, reject) => {
     const out = fs.createWriteStream(logFile);
     // the JVM gets glibc's arena limit that docs/integration.md recommends (fewer per-thread malloc arenas)
-    const env = cmd === 'java' && o.mallocArenas ? { ...process.env, MALLOC_ARENA_MAX: String(o.mallocArenas) } : process.env;
+    const env = cmd === o.java && o.mallocArenas ? { ...process.env, MALLOC_ARENA_MAX: String(o.mallocArenas) } : process.env;
     const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], cwd: ROOT, env });
     started.add(child);
     let buffer = '';
@@ -173,9 +176,11 @@ async function probe(s) {
   const result = { rssKiB: kb('VmRSS'), threads: kb('Threads'), openFiles: fs.readdirSync(`/proc/${s.pid}/fd`).length };
   if (s.java) {
     try {
-      await exec('jcmd', [String(s.pid), 'GC.run'], { timeout: 30_000 });
-      const info = (await exec('jcmd', [String(s.pid), 'GC.heap_info'], { timeout: 30_000 })).stdout;
-      result.heapAfterGcKiB = Number((/used (\d+)K/.exec(info) || [])[1]);
+      await exec(JCMD, [String(s.pid), 'GC.run'], { timeout: 30_000 });
+      const info = (await exec(JCMD, [String(s.pid), 'GC.heap_info'], { timeout: 30_000 })).stdout;
+      // G1 reports KiB; ZGC only whole MiB ("ZHeap used 64M"), about 1 % of the 10,000-connection idle heap
+      const used = /used (\d+)([KMG])/.exec(info);
+      result.heapAfterGcKiB = used ? Number(used[1]) * { K: 1, M: 1024, G: 1024 * 1024 }[used[2]] : undefined;
     } catch (e) { result.heapError = e.message.slice(0, 200); }
     result.rssKiB = await settledRssKiB(s.pid);
   } else {
@@ -325,7 +330,7 @@ async function runScenarios(s, adapter, template, { chatOnly = false } = {}) {
       if (s.java) {
         // what the heap holds per connection: the largest classes while every connection is open
         try {
-          const histo = (await exec('jcmd', [String(s.pid), 'GC.class_histogram'], { timeout: 60_000, maxBuffer: 64 * 2 ** 20 })).stdout;
+          const histo = (await exec(JCMD, [String(s.pid), 'GC.class_histogram'], { timeout: 60_000, maxBuffer: 64 * 2 ** 20 })).stdout;
           topClasses = histo.split('\n').filter((l) => /^\s*\d+:\s+\d+\s+\d+\s+\S/.test(l)).slice(0, 20).map((l) => {
             const [, instances, bytes, name] = l.trim().split(/\s+/);
             return { name, instances: Number(instances), bytesPerConnection: Math.round(Number(bytes) / open) };
@@ -374,7 +379,7 @@ function markdown(result) {
   lines.push(`Run ${result.startedAt} (${result.mode}), ${result.machine.cpus} × ${result.machine.cpuModel}, ${result.machine.memGiB} GiB, Node ${result.versions.node}, ${result.versions.java || 'no Java'}.`);
   lines.push(`Machine load (1 min) when the run started: ${result.machine.loadAtStart}; other processes share these 2 cores, so compare ratios from the same run.`);
   const c = result.calibration;
-  lines.push(`world-ws ran with \`MALLOC_ARENA_MAX=${o.mallocArenas} java ${o.javaOpts} -jar world-ws-server.jar ${o.oursArgs}\`${by['ours-fsync'] ? ', and once more for the chat rows marked fsync with --durability fsync' : ''}. Before the measured chat runs every server had the same unmeasured warm-up (chat at ${P.warmRate} msg/s for ${P.warmSeconds} s).`);
+  lines.push(`world-ws ran with \`MALLOC_ARENA_MAX=${o.mallocArenas} ${o.java} ${o.javaOpts} -jar world-ws-server.jar ${o.oursArgs}\`${by['ours-fsync'] ? ', and once more for the chat rows marked fsync with --durability fsync' : ''}. Before the measured chat runs every server had the same unmeasured warm-up (chat at ${P.warmRate} msg/s for ${P.warmSeconds} s).`);
   lines.push(`Load: template \`${result.template}\`; ${c ? `per human message ${c.repliesPerMessage.toFixed(2)} agent replies of ${c.chunksPerReply.toFixed(1)} chunks × ${c.wordsPerChunk.toFixed(1)} words, ${c.framesPerMessage.toFixed(1)} frames (measured on world-ws; the baselines send ${c.replies} replies × ${c.chunks} chunks × ${c.chunkWords} words with the same frame kinds)` : 'baseline defaults (world-ws not run)'}.`);
   lines.push('');
   lines.push('| metric | world-ws | Node ws | Socket.IO | world-ws / ws | world-ws / Socket.IO | better |');
@@ -475,7 +480,7 @@ function targets(result) {
 
 async function versions() {
   const v = { node: process.versions.node, ws: require('ws/package.json').version, socketio: require('socket.io/package.json').version };
-  try { v.java = (await exec('java', ['-version'])).stderr.split('\n')[1].trim(); } catch (e) { v.java = undefined; }
+  try { v.java = (await exec(o.java, ['-version'])).stderr.split('\n')[1].trim(); } catch (e) { v.java = undefined; }
   return v;
 }
 
@@ -506,7 +511,7 @@ async function main() {
       const args = [...String(o.javaOpts).split(/\s+/).filter(Boolean), '-jar', o.jar, '--port', '0', '--host', '127.0.0.1', '--data-dir', dataDir,
         '--anonymous-grace', `${o.graceMs}ms`, ...String(o.oursArgs).split(/\s+/).filter(Boolean)];
       try {
-        const s = await startServer('ours', 'java', args, path.join(work, 'ours.log'));
+        const s = await startServer('ours', o.java, args, path.join(work, 'ours.log'));
         s.java = true; s.dataDir = dataDir;
         const adapter = wsAdapter(`ws://${s.host}:${s.port}/ws`);
         try {
@@ -529,7 +534,7 @@ async function main() {
           // the same chat runs once more with every save forced to the device (the reference server's default)
           const fsyncDir = path.join(work, 'ours-fsync');
           const fsyncArgs = args.map((a) => (a === dataDir ? fsyncDir : a === 'write-back' ? 'fsync' : a));
-          const f = await startServer('ours-fsync', 'java', fsyncArgs, path.join(work, 'ours-fsync.log'));
+          const f = await startServer('ours-fsync', o.java, fsyncArgs, path.join(work, 'ours-fsync.log'));
           f.java = true; f.dataDir = fsyncDir;
           try {
             result.servers.push(await runScenarios(f, wsAdapter(`ws://${f.host}:${f.port}/ws`), template, { chatOnly: true }));
