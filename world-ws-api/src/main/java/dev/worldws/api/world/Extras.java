@@ -2,10 +2,13 @@ package dev.worldws.api.world;
 
 import java.util.AbstractList;
 import java.util.AbstractMap;
+import java.util.AbstractSet;
 import java.util.Collections;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.RandomAccess;
 import java.util.Set;
 
@@ -32,9 +35,18 @@ public final class Extras {
     }
 
     private static FrozenMap freeze(Map<?, ?> source) {
+        if (source.size() <= FrozenMap.MAX_ARRAY_ENTRIES) {
+            Object[] keysAndValues = new Object[source.size() * 2];
+            int i = 0;
+            for (Map.Entry<?, ?> entry : source.entrySet()) {
+                keysAndValues[i++] = String.valueOf(entry.getKey());
+                keysAndValues[i++] = copyValue(entry.getValue());
+            }
+            return new FrozenMap(keysAndValues, null);
+        }
         Map<String, Object> copy = new LinkedHashMap<>();
         source.forEach((key, value) -> copy.put(String.valueOf(key), copyValue(value)));
-        return new FrozenMap(copy);
+        return new FrozenMap(null, copy);
     }
 
     private static Object copyValue(Object value) {
@@ -55,32 +67,87 @@ public final class Extras {
         return value;
     }
 
-    /** An unmodifiable map whose values are frozen too, so it can be shared instead of copied. */
+    /**
+     * An unmodifiable map whose values are frozen too, so it can be shared instead of copied. A small map (most are:
+     * an event's payload and meta, an agent's extra fields) is one array of keys and values, searched in order: a
+     * world keeps two such maps per logged message for as long as it is loaded, and as a {@code LinkedHashMap} each
+     * cost some 300 bytes in 8 objects instead of about 60 in 2.
+     */
     private static final class FrozenMap extends AbstractMap<String, Object> {
-        private final Map<String, Object> items;
+        static final int MAX_ARRAY_ENTRIES = 16;
 
-        FrozenMap(Map<String, Object> items) {
-            this.items = items;
+        /** Keys at even indexes, each followed by its value; null for a large map. */
+        private final Object[] keysAndValues;
+        /** The entries of a large map; null for a small one. */
+        private final Map<String, Object> large;
+
+        FrozenMap(Object[] keysAndValues, Map<String, Object> large) {
+            this.keysAndValues = keysAndValues;
+            this.large = large;
         }
 
         @Override
         public Set<Entry<String, Object>> entrySet() {
-            return Collections.unmodifiableMap(items).entrySet();
+            if (large != null) {
+                return Collections.unmodifiableMap(large).entrySet();
+            }
+            return new AbstractSet<>() {
+                @Override
+                public Iterator<Entry<String, Object>> iterator() {
+                    return new Iterator<>() {
+                        private int next;
+
+                        @Override
+                        public boolean hasNext() {
+                            return next < keysAndValues.length;
+                        }
+
+                        @Override
+                        public Entry<String, Object> next() {
+                            if (next >= keysAndValues.length) {
+                                throw new NoSuchElementException();
+                            }
+                            Entry<String, Object> entry = new SimpleImmutableEntry<>((String) keysAndValues[next],
+                                    keysAndValues[next + 1]);
+                            next += 2;
+                            return entry;
+                        }
+                    };
+                }
+
+                @Override
+                public int size() {
+                    return keysAndValues.length / 2;
+                }
+            };
         }
 
         @Override
         public Object get(Object key) {
-            return items.get(key);
+            if (large != null) {
+                return large.get(key);
+            }
+            int at = indexOf(key);
+            return at < 0 ? null : keysAndValues[at + 1];
         }
 
         @Override
         public boolean containsKey(Object key) {
-            return items.containsKey(key);
+            return large != null ? large.containsKey(key) : indexOf(key) >= 0;
         }
 
         @Override
         public int size() {
-            return items.size();
+            return large != null ? large.size() : keysAndValues.length / 2;
+        }
+
+        private int indexOf(Object key) {
+            for (int i = 0; i < keysAndValues.length; i += 2) {
+                if (keysAndValues[i].equals(key)) {
+                    return i;
+                }
+            }
+            return -1;
         }
     }
 
