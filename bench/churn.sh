@@ -12,7 +12,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(dirname "$here")"
 users="${1:-100000}"; seconds="${2:-1500}"; jar="${3:-$root/examples/target/world-ws-server.jar}"
 server_args="${4:---durability write-back}"
-java_opts="${JAVA_OPTS:--Xmx1g -XX:+UseG1GC -XX:MaxGCPauseMillis=5 -XX:+UseStringDeduplication -XX:TrimNativeHeapInterval=5000}"
+java_opts="${JAVA_OPTS:--Xmx1g -XX:+UseG1GC -XX:MaxGCPauseMillis=5 -XX:TrimNativeHeapInterval=5000}"
 export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 [ -d "$here/node_modules" ] || npm ci --prefix "$here" --no-audit --no-fund
