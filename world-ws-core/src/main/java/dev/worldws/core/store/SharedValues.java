@@ -85,9 +85,4 @@ final class SharedValues {
             values.putIfAbsent(value, value);
         }
     }
-
-    /** How many values are learnt (for tests). */
-    int size() {
-        return values.size();
-    }
 }

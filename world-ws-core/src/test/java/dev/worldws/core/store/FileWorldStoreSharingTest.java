@@ -39,14 +39,18 @@ class FileWorldStoreSharingTest {
         store = new FileWorldStore(dataDir, clock, new AtomicFiles());
     }
 
+    private static Agent agent(World world, String id) {
+        return world.agent(AgentId.of(id)).orElseThrow();
+    }
+
     @Test
     @DisplayName("two users' clones of a template share its unchanged values, and read back equal")
     void clonesShareTheTemplatesValues() {
         World alice = store.cloneFromTemplate(GARDEN, ALICE);
         World bob = store.cloneFromTemplate(GARDEN, BOB);
 
-        Agent alicePoet = alice.agent(AgentId.of("poet")).orElseThrow();
-        Agent bobPoet = bob.agent(AgentId.of("poet")).orElseThrow();
+        Agent alicePoet = agent(alice, "poet");
+        Agent bobPoet = agent(bob, "poet");
         assertThat(bobPoet.config()).isSameAs(alicePoet.config());
         assertThat(bobPoet.systemPrompt()).isSameAs(alicePoet.systemPrompt());
         assertThat(bob.chats().get(0)).isSameAs(alice.chats().get(0));
@@ -69,8 +73,7 @@ class FileWorldStoreSharingTest {
         World alice = restarted.load(ALICE);
         World bob = restarted.cloneFromTemplate(GARDEN, BOB);
 
-        assertThat(bob.agent(AgentId.of("gardener")).orElseThrow().config())
-                .isSameAs(alice.agent(AgentId.of("gardener")).orElseThrow().config());
+        assertThat(agent(bob, "gardener").config()).isSameAs(agent(alice, "gardener").config());
     }
 
     @Test
@@ -78,13 +81,13 @@ class FileWorldStoreSharingTest {
     void changedValuesStayOwn() {
         World alice = store.cloneFromTemplate(GARDEN, ALICE);
         World bob = store.cloneFromTemplate(GARDEN, BOB);
-        Agent poet = alice.agent(AgentId.of("poet")).orElseThrow();
+        Agent poet = agent(alice, "poet");
         World changed = alice.withAgent(new Agent(poet.config().withLlmCallCount(7), "A new prompt.", poet.memory()));
         store.save(ALICE, changed);
 
         World reloaded = new FileWorldStore(dataDir, clock, new AtomicFiles()).load(ALICE);
 
-        Agent reloadedPoet = reloaded.agent(AgentId.of("poet")).orElseThrow();
+        Agent reloadedPoet = agent(reloaded, "poet");
         assertThat(reloadedPoet.config().llmCallCount()).isEqualTo(7);
         assertThat(reloadedPoet.systemPrompt()).isEqualTo("A new prompt.");
         assertThat(reloaded).isEqualTo(changed);
