@@ -24,6 +24,7 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -45,6 +46,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Function;
@@ -78,8 +80,16 @@ final class FileWorldStore implements WorldStore {
     private final SharedValues shared = new SharedValues();
     private final Path usersReal;
     private final ReentrantReadWriteLock[] locks = new ReentrantReadWriteLock[LOCK_STRIPES];
+    /** Whose clones get links to the template's files rather than copies (see {@link WorldStores#files(Path, Clock, Durability, Predicate)}). */
+    private final Predicate<? super UserId> linksTemplateFiles;
+    private final AtomicBoolean linkRefusalLogged = new AtomicBoolean();
 
     FileWorldStore(Path dataDir, Clock clock, AtomicFiles files) {
+        this(dataDir, clock, files, user -> false);
+    }
+
+    FileWorldStore(Path dataDir, Clock clock, AtomicFiles files, Predicate<? super UserId> linksTemplateFiles) {
+        this.linksTemplateFiles = Objects.requireNonNull(linksTemplateFiles, "linksTemplateFiles");
         this.layout = new StorageLayout(dataDir);
         this.clock = Objects.requireNonNull(clock, "clock");
         this.files = Objects.requireNonNull(files, "files");
@@ -183,7 +193,7 @@ final class FileWorldStore implements WorldStore {
                 Map<String, Object> json = codec.readObject(read(templateConfig), relative(templateConfig));
                 // the world's config is written once, with its metadata, rather than copied and then replaced: the
                 // staging folder is the clone's own until it is renamed into place, so no temporary file is needed
-                copyTree(layout.templateDir(template), staging, templateConfig);
+                copyTree(layout.templateDir(template), staging, templateConfig, linksTemplateFiles.test(target.userId()));
                 Map<String, Object> meta = new LinkedHashMap<>();
                 meta.put("originalTemplate", template.value());
                 meta.put("clonedFor", target.userId().value());
@@ -481,7 +491,30 @@ final class FileWorldStore implements WorldStore {
     // ---------------------------------------------------------------- helpers
 
     /** Copies the tree at {@code from} to {@code to}, except the file {@code skipped}. */
-    private void copyTree(Path from, Path to, Path skipped) throws IOException {
+    /** Hard-links {@code link} to {@code existing}; false (and nothing made) where the file system refuses. */
+    private boolean linked(Path link, Path existing) throws IOException {
+        try {
+            Files.createLink(link, existing);
+            return true;
+        } catch (FileAlreadyExistsException e) {
+            throw e; // not a refusal: a copy would fail the same way
+        } catch (IOException | UnsupportedOperationException | SecurityException e) {
+            if (linkRefusalLogged.compareAndSet(false, true)) {
+                LOG.log(System.Logger.Level.INFO, "the file system refuses hard links to templates (" + e
+                        + "); clones copy such files instead");
+            }
+            return false;
+        }
+    }
+
+    /**
+     * Copies the folder {@code from} to {@code to}, leaving out {@code skipped}; with {@code link}, each file is
+     * hard-linked where the file system allows it (no new inode, no data written) and copied where it does not
+     * (another device, too many links, no links at all). A linked file is never written through: every write in
+     * place checks that the file has a single link ({@link AtomicFiles#singleLink}), so the first save that changes
+     * it replaces it with the world's own file.
+     */
+    private void copyTree(Path from, Path to, Path skipped, boolean link) throws IOException {
         // the target folder of the folder being visited, followed by name (no relativize per file: clones are hot)
         ArrayDeque<Path> targets = new ArrayDeque<>();
         Files.walkFileTree(from, new SimpleFileVisitor<>() {
@@ -500,6 +533,10 @@ final class FileWorldStore implements WorldStore {
                 }
                 if (attrs.isRegularFile()) {
                     Path copy = targets.peek().resolve(file.getFileName().toString());
+                    if (link && linked(copy, file)) {
+                        // the template's bytes are already on the device; the folder's entry is forced below
+                        return FileVisitResult.CONTINUE;
+                    }
                     Files.copy(file, copy);
                     // durable before the clone is renamed into place: else a crash could leave a world whose
                     // config.json is on disk but whose agent files are empty

@@ -186,6 +186,11 @@ final class RememberingWriter {
         byte[] rendered = codec.write(newItems); // "[\n  item,\n  item\n]\n": the items at the depth they take in the file
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE,
                 LinkOption.NOFOLLOW_LINKS)) {
+            // what was remembered may be a file that held the same bytes and was left alone: a link, say to a template
+            AtomicFiles.SingleLinkFile held = AtomicFiles.singleLink(file);
+            if (held == null || held.size() != last.size()) {
+                return false;
+            }
             long at = last.size() - CLOSING.length;
             ByteBuffer closing = ByteBuffer.allocate(CLOSING.length);
             while (closing.hasRemaining() && channel.read(closing, at + closing.position()) >= 0) {
