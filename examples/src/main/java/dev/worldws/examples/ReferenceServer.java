@@ -43,7 +43,8 @@ public final class ReferenceServer implements AutoCloseable {
                 .<Authenticator>map(secret -> JwtAuthenticator.builder(secret).tokenRequired(config.tokenRequired()).build())
                 .orElse(Authenticator.anonymous());
         this.engine = WorldWsEngine.builder()
-                .store(WorldStores.files(layout.dataDir(), java.time.Clock.systemUTC(), config.durability()))
+                .store(WorldStores.files(layout.dataDir(), java.time.Clock.systemUTC(), config.durability(),
+                        config.templateLinks().users()))
                 .authenticator(authenticator)
                 .limits(Limits.defaults().withMaxMessageBytes(config.maxMessageBytes()))
                 .heartbeat(Heartbeat.of(config.heartbeatInterval(), config.heartbeatTimeout()))

@@ -1,5 +1,7 @@
 package dev.worldws.examples;
 
+import dev.worldws.api.UserId;
+import dev.worldws.core.WorldWsEngine;
 import dev.worldws.core.store.Durability;
 import java.io.IOException;
 import java.io.Reader;
@@ -14,6 +16,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.function.Predicate;
 
 /**
  * The reference server's configuration. Each setting comes from, in rising precedence: its default, the optional
@@ -38,18 +41,43 @@ import java.util.Properties;
  *        so tokens stay valid across restarts
  * @param durability whether every save is forced to the device ({@code fsync}, the default) or left to the
  *        operating system's write-back ({@code write-back}); see {@link Durability}
+ * @param templateLinks whose clones hard-link the template's files instead of copying them ({@code guests}, the
+ *        default: anonymous users, whose worlds are deleted when they leave); see {@link TemplateLinks}
  */
 public record ServerConfig(String host, int port, String path, Path dataDir, Optional<String> jwtSecret,
         boolean tokenRequired, int maxMessageBytes, Duration heartbeatInterval, Duration heartbeatTimeout,
         Duration anonymousGrace, Duration shutdownGrace, boolean webSocketEnabled, Optional<String> resumeSecret,
-        Durability durability) {
+        Durability durability, TemplateLinks templateLinks) {
+
+    /**
+     * Whose worlds are cloned with hard links to the template's files: cheaper clones (no new file per template file
+     * until the world changes it), at the price that a template file edited in place (not replaced) also changes the
+     * worlds still linked to it. See {@code WorldStores.files(Path, Clock, Durability, Predicate)}.
+     */
+    public enum TemplateLinks {
+        /** Every clone copies the template's files. */
+        NONE,
+        /** Anonymous users' clones link; known users' clones copy. */
+        GUESTS,
+        /** Every clone links. */
+        ALL;
+
+        /** The users whose clones link, as the file store takes it. */
+        public Predicate<UserId> users() {
+            return switch (this) {
+                case NONE -> user -> false;
+                case GUESTS -> WorldWsEngine::isAnonymousId;
+                case ALL -> user -> true;
+            };
+        }
+    }
 
     /** A configuration without a configured resume secret (the server keeps its own in the data directory). */
     public ServerConfig(String host, int port, String path, Path dataDir, Optional<String> jwtSecret,
             boolean tokenRequired, int maxMessageBytes, Duration heartbeatInterval, Duration heartbeatTimeout,
             Duration anonymousGrace, Duration shutdownGrace, boolean webSocketEnabled) {
         this(host, port, path, dataDir, jwtSecret, tokenRequired, maxMessageBytes, heartbeatInterval, heartbeatTimeout,
-                anonymousGrace, shutdownGrace, webSocketEnabled, Optional.empty(), Durability.FSYNC);
+                anonymousGrace, shutdownGrace, webSocketEnabled, Optional.empty(), Durability.FSYNC, TemplateLinks.GUESTS);
     }
 
     /** Like the record's own, but never shows the secrets (configurations end up in logs). */
@@ -61,7 +89,7 @@ public record ServerConfig(String host, int port, String path, Path dataDir, Opt
                 + ", heartbeatTimeout=" + heartbeatTimeout + ", anonymousGrace=" + anonymousGrace
                 + ", shutdownGrace=" + shutdownGrace + ", webSocketEnabled=" + webSocketEnabled
                 + ", resumeSecret=" + (resumeSecret.isPresent() ? "(set)" : "(kept in the data directory)")
-                + ", durability=" + durability + "]";
+                + ", durability=" + durability + ", templateLinks=" + templateLinks + "]";
     }
 
     /** Every setting: flag name, environment variable, default, meaning. */
@@ -81,7 +109,10 @@ public record ServerConfig(String host, int port, String path, Path dataDir, Opt
             new Setting("resume-secret", "", "key (>= 32 bytes) signing anonymous resume tokens; empty = "
                     + "generated once into DATA_DIR/" + ResumeSecret.FILE_NAME),
             new Setting("durability", "fsync", "fsync = force every save to the device; write-back = leave it to "
-                    + "the OS (a power loss may lose the last seconds)"));
+                    + "the OS (a power loss may lose the last seconds)"),
+            new Setting("template-links", "guests", "whose clones hard-link the template's files instead of copying "
+                    + "them: guests (anonymous users), all, none; a template file edited in place then changes "
+                    + "those worlds too"));
 
     public ServerConfig {
         Objects.requireNonNull(host, "host");
@@ -90,6 +121,7 @@ public record ServerConfig(String host, int port, String path, Path dataDir, Opt
         Objects.requireNonNull(jwtSecret, "jwtSecret");
         Objects.requireNonNull(resumeSecret, "resumeSecret");
         Objects.requireNonNull(durability, "durability");
+        Objects.requireNonNull(templateLinks, "templateLinks");
         if (resumeSecret.isPresent()
                 && resumeSecret.get().getBytes(java.nio.charset.StandardCharsets.UTF_8).length < ResumeSecret.MIN_BYTES) {
             throw new IllegalArgumentException("resume-secret must have at least " + ResumeSecret.MIN_BYTES + " bytes");
@@ -115,37 +147,37 @@ public record ServerConfig(String host, int port, String path, Path dataDir, Opt
         ServerConfig d = defaults();
         return new ServerConfig(d.host, port, d.path, dataDir, d.jwtSecret, d.tokenRequired, d.maxMessageBytes,
                 d.heartbeatInterval, d.heartbeatTimeout, d.anonymousGrace, d.shutdownGrace, d.webSocketEnabled,
-                d.resumeSecret, d.durability);
+                d.resumeSecret, d.durability, d.templateLinks);
     }
 
     public ServerConfig withJwtSecret(String secret) {
         return new ServerConfig(host, port, path, dataDir, Optional.of(secret), tokenRequired, maxMessageBytes,
-                heartbeatInterval, heartbeatTimeout, anonymousGrace, shutdownGrace, webSocketEnabled, resumeSecret,
-                durability);
+                heartbeatInterval, heartbeatTimeout, anonymousGrace, shutdownGrace, webSocketEnabled, resumeSecret, durability,
+                templateLinks);
     }
 
     public ServerConfig withAnonymousGrace(Duration grace) {
         return new ServerConfig(host, port, path, dataDir, jwtSecret, tokenRequired, maxMessageBytes,
-                heartbeatInterval, heartbeatTimeout, grace, shutdownGrace, webSocketEnabled, resumeSecret,
-                durability);
+                heartbeatInterval, heartbeatTimeout, grace, shutdownGrace, webSocketEnabled, resumeSecret, durability,
+                templateLinks);
     }
 
     public ServerConfig withMaxMessageBytes(int bytes) {
         return new ServerConfig(host, port, path, dataDir, jwtSecret, tokenRequired, bytes,
-                heartbeatInterval, heartbeatTimeout, anonymousGrace, shutdownGrace, webSocketEnabled, resumeSecret,
-                durability);
+                heartbeatInterval, heartbeatTimeout, anonymousGrace, shutdownGrace, webSocketEnabled, resumeSecret, durability,
+                templateLinks);
     }
 
     public ServerConfig withResumeSecret(String secret) {
         return new ServerConfig(host, port, path, dataDir, jwtSecret, tokenRequired, maxMessageBytes,
                 heartbeatInterval, heartbeatTimeout, anonymousGrace, shutdownGrace, webSocketEnabled,
-                Optional.of(secret), durability);
+                Optional.of(secret), durability, templateLinks);
     }
 
     public ServerConfig withPort(int newPort) {
         return new ServerConfig(host, newPort, path, dataDir, jwtSecret, tokenRequired, maxMessageBytes,
-                heartbeatInterval, heartbeatTimeout, anonymousGrace, shutdownGrace, webSocketEnabled, resumeSecret,
-                durability);
+                heartbeatInterval, heartbeatTimeout, anonymousGrace, shutdownGrace, webSocketEnabled, resumeSecret, durability,
+                templateLinks);
     }
 
     /**
@@ -219,7 +251,8 @@ public record ServerConfig(String host, int port, String path, Path dataDir, Opt
                 duration(values, "shutdown-grace"),
                 bool(values, "websocket"),
                 values.get("resume-secret").isEmpty() ? Optional.empty() : Optional.of(values.get("resume-secret")),
-                durability(values.get("durability")));
+                durability(values.get("durability")),
+                templateLinks(values.get("template-links")));
     }
 
     private static Durability durability(String value) {
@@ -227,6 +260,15 @@ public record ServerConfig(String host, int port, String path, Path dataDir, Opt
             case "fsync" -> Durability.FSYNC;
             case "write-back" -> Durability.WRITE_BACK;
             default -> throw new IllegalArgumentException("durability must be fsync or write-back (was \"" + value + "\")");
+        };
+    }
+
+    private static TemplateLinks templateLinks(String value) {
+        return switch (value.trim().toLowerCase(Locale.ROOT)) {
+            case "guests" -> TemplateLinks.GUESTS;
+            case "all" -> TemplateLinks.ALL;
+            case "none" -> TemplateLinks.NONE;
+            default -> throw new IllegalArgumentException("template-links must be guests, all or none (was \"" + value + "\")");
         };
     }
 

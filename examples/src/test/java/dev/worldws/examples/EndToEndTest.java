@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.worldws.api.UserId;
 import dev.worldws.core.auth.JwtTokens;
 import dev.worldws.testkit.RecordingClient;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -208,6 +209,50 @@ class EndToEndTest {
         back.close(1000, "bye for good");
         Wire.await("the anonymous user's folder is deleted", () -> !Files.exists(space));
         assertThat(dataDir.resolve("worlds/coffee-shop")).as("templates untouched").isDirectory();
+    }
+
+    @Test
+    @DisplayName("a guest's world links the template's files until it changes them, a known user's copies them, and chatting changes no template")
+    void guestsCloneWithLinks() throws Exception {
+        Path template = dataDir.resolve("worlds/coffee-shop");
+        Map<Path, String> templateBefore = contents(template);
+        RecordingClient guest = connectAnonymously(Map.of());
+        String user = guest.next().path("payload").path("userId").asText();
+        select(guest, "coffee-shop", "visit");
+        RecordingClient alice = connectAs("alice");
+        select(alice, "coffee-shop", "visit");
+        Path guestWorld = dataDir.resolve("users").resolve(user).resolve("worlds/visit");
+        Path aliceWorld = dataDir.resolve("users/alice/worlds/visit");
+        String prompt = "agents/barista/system-prompt.md";
+        assertThat(Files.isSameFile(guestWorld.resolve(prompt), template.resolve(prompt))).as("the guest's prompt").isTrue();
+        assertThat(Files.isSameFile(aliceWorld.resolve(prompt), template.resolve(prompt))).as("alice's prompt").isFalse();
+
+        chat(guest, "@barista one flat white, please");
+        Path memory = guestWorld.resolve("agents/barista/memory.json");
+        Wire.await("the guest's chat is saved", () -> text(memory).contains("one flat white"));
+
+        assertThat(Files.isSameFile(memory, template.resolve("agents/barista/memory.json"))).isFalse();
+        assertThat(Files.isSameFile(guestWorld.resolve(prompt), template.resolve(prompt))).as("unchanged: still linked").isTrue();
+        assertThat(contents(template)).isEqualTo(templateBefore);
+    }
+
+    private static String text(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            return ""; // being replaced right now: read again
+        }
+    }
+
+    /** Every file under {@code dir} with its text. */
+    private static Map<Path, String> contents(Path dir) throws IOException {
+        Map<Path, String> contents = new java.util.TreeMap<>();
+        try (var files = Files.walk(dir)) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                contents.put(file, Files.readString(file));
+            }
+        }
+        return contents;
     }
 
     @Test

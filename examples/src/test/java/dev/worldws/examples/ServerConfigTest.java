@@ -3,6 +3,7 @@ package dev.worldws.examples;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.worldws.api.UserId;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -101,6 +102,24 @@ class ServerConfigTest {
                 .isEqualTo(dev.worldws.core.store.Durability.WRITE_BACK);
         assertThatThrownBy(() -> ServerConfig.parse(new String[] {"--durability", "sometimes"}, Map.of()))
                 .hasMessageContaining("durability must be fsync or write-back");
+    }
+
+    @Test
+    @DisplayName("guests' clones link the template's files unless --template-links or WORLDWS_TEMPLATE_LINKS says all or none")
+    void templateLinks() {
+        assertThat(ServerConfig.defaults().templateLinks()).isEqualTo(ServerConfig.TemplateLinks.GUESTS);
+        assertThat(ServerConfig.parse(new String[] {"--template-links", "none"}, Map.of()).templateLinks())
+                .isEqualTo(ServerConfig.TemplateLinks.NONE);
+        assertThat(ServerConfig.parse(new String[0], Map.of("WORLDWS_TEMPLATE_LINKS", "all")).templateLinks())
+                .isEqualTo(ServerConfig.TemplateLinks.ALL);
+        assertThatThrownBy(() -> ServerConfig.parse(new String[] {"--template-links", "some"}, Map.of()))
+                .hasMessageContaining("template-links must be guests, all or none");
+
+        UserId guest = UserId.of("anon-0f8fad5b-d9cb-469f-a165-70867728950e");
+        UserId known = UserId.of("alice");
+        assertThat(ServerConfig.TemplateLinks.GUESTS.users()).accepts(guest).rejects(known);
+        assertThat(ServerConfig.TemplateLinks.ALL.users()).accepts(guest, known);
+        assertThat(ServerConfig.TemplateLinks.NONE.users()).rejects(guest, known);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.worldws.core;
 
+import dev.worldws.api.UserId;
 import dev.worldws.api.WorldKey;
 import dev.worldws.api.spi.EventBus;
 import dev.worldws.api.spi.Handshake;
@@ -23,6 +24,15 @@ public interface WorldWsEngine extends AutoCloseable {
     /** A builder whose defaults run offline: built-in responder, anonymous users, in-process bus. */
     static WorldWsEngineBuilder builder() {
         return new WorldWsEngineBuilder();
+    }
+
+    /**
+     * Whether {@code user} has the form of the ids engines give anonymous users ({@code anon-} and a random UUID):
+     * the users whose worlds are deleted after they leave. For a store that treats such short-lived worlds
+     * differently, e.g. {@code WorldStores.files(dir, clock, durability, WorldWsEngine::isAnonymousId)}.
+     */
+    static boolean isAnonymousId(UserId user) {
+        return DefaultEngine.isAnonymousId(user);
     }
 
     /**
