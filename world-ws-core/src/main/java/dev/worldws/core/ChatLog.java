@@ -5,18 +5,21 @@ import dev.worldws.api.event.SenderType;
 import dev.worldws.api.protocol.MessageView;
 import dev.worldws.api.world.Chat;
 import dev.worldws.api.world.EventLogEntry;
+import dev.worldws.api.world.Extras;
 import dev.worldws.api.world.World;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The conversation as a world stores it, in agent-world's format: one {@code events/{chatId}.json} entry of type
@@ -28,7 +31,39 @@ import java.util.Optional;
 final class ChatLog {
     static final String MESSAGE = "message";
 
+    /** Per sender type, the meta map of each sender's entries, shared: it is the same for all of them. */
+    private static final Map<SenderType, Map<String, Map<String, Object>>> METAS = new EnumMap<>(SenderType.class);
+    /** Senders whose meta is shared, per sender type; beyond that (many templates, many agent ids) each entry has its own. */
+    private static final int MAX_SHARED_METAS = 4096;
+
+    static {
+        for (SenderType type : SenderType.values()) {
+            METAS.put(type, new ConcurrentHashMap<>());
+        }
+    }
+
     private ChatLog() {}
+
+    /**
+     * An entry's {@code meta}, {@code {sender, senderType}}: one frozen map per sender and type for every world,
+     * since a world keeps every entry of its conversation in memory and this part never differs between them.
+     */
+    static Map<String, Object> meta(String sender, SenderType senderType) {
+        Map<String, Map<String, Object>> ofType = METAS.get(senderType);
+        Map<String, Object> shared = ofType.get(sender);
+        if (shared != null) {
+            return shared;
+        }
+        Map<String, Object> meta = new LinkedHashMap<>();
+        meta.put("sender", sender);
+        meta.put("senderType", senderType.name().toLowerCase(Locale.ROOT));
+        Map<String, Object> frozen = Extras.copyOf(meta);
+        if (ofType.size() < MAX_SHARED_METAS) {
+            Map<String, Object> raced = ofType.putIfAbsent(sender, frozen);
+            return raced != null ? raced : frozen;
+        }
+        return frozen;
+    }
 
     /** {@code world} with {@code message} appended to its chat's event log and counted in the chat. */
     static World append(World world, MessageEvent message) {
@@ -52,11 +87,8 @@ final class ChatLog {
         if (message.replyToMessageId() != null) {
             payload.put("replyToMessageId", message.replyToMessageId());
         }
-        Map<String, Object> meta = new LinkedHashMap<>();
-        meta.put("sender", message.sender());
-        meta.put("senderType", message.senderType().name().toLowerCase(Locale.ROOT));
         World appended = world.withEventAppended(new EventLogEntry(message.messageId(), world.config().id(), chatId,
-                MESSAGE, payload, meta, message.timestamp(), seq, Map.of()));
+                MESSAGE, payload, meta(message.sender(), message.senderType()), message.timestamp(), seq, Map.of()));
         seqs.appended(appended.events(), chatId, seq);
 
         List<Chat> chats = new ArrayList<>(world.chats().size() + 1);

@@ -8,7 +8,6 @@ import dev.worldws.api.spi.StreamPosition;
 import dev.worldws.api.spi.Subscription;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -20,7 +19,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Predicate;
 
@@ -41,14 +40,15 @@ final class InProcessEventBus implements EventBus {
     private final Duration historyTtl;
     private final ConcurrentHashMap<WorldKey, Topic> topics = new ConcurrentHashMap<>();
     private final AtomicInteger activeSubscriptions = new AtomicInteger();
-    private final AtomicReference<Instant> nextSweep;
+    /** When idle topics are next released, in the clock's milliseconds (no {@code Instant} per publish). */
+    private final AtomicLong nextSweepMillis;
     private volatile boolean closed;
 
     InProcessEventBus(Clock clock, int historySize, Duration historyTtl) {
         this.clock = clock;
         this.historySize = historySize;
         this.historyTtl = historyTtl;
-        this.nextSweep = new AtomicReference<>(clock.instant().plus(historyTtl));
+        this.nextSweepMillis = new AtomicLong(clock.millis() + historyTtl.toMillis());
     }
 
     @Override
@@ -136,16 +136,16 @@ final class InProcessEventBus implements EventBus {
 
     /** Releases idle topics now, whatever the time; for tests. */
     void sweep() {
-        Instant now = clock.instant();
+        long now = clock.millis();
         for (Topic topic : topics.values()) {
             topic.releaseIfIdle(now);
         }
     }
 
     private void sweepIfDue() {
-        Instant now = clock.instant();
-        Instant due = nextSweep.get();
-        if (!now.isBefore(due) && nextSweep.compareAndSet(due, now.plus(historyTtl))) {
+        long now = clock.millis();
+        long due = nextSweepMillis.get();
+        if (now >= due && nextSweepMillis.compareAndSet(due, now + historyTtl.toMillis())) {
             sweep();
         }
     }
@@ -192,9 +192,9 @@ final class InProcessEventBus implements EventBus {
             }
             seq++;
             WorldEvent sequenced = event.withSeq(seq);
-            Instant now = clock.instant();
+            long now = clock.millis();
             if (historySize > 0) {
-                history.addLast(new Recorded(sequenced, now.toEpochMilli()));
+                history.addLast(new Recorded(sequenced, now));
             }
             trim(now);
             pending.addLast(new Pending(sequenced, generation));
@@ -267,7 +267,7 @@ final class InProcessEventBus implements EventBus {
             if (position.seq() == seq) {
                 return Optional.of(List.of());
             }
-            trim(clock.instant());
+            trim(clock.millis());
             long oldestKept = history.isEmpty() ? seq + 1 : history.peekFirst().event().seq();
             if (position.seq() + 1 < oldestKept) {
                 return Optional.empty();
@@ -298,7 +298,7 @@ final class InProcessEventBus implements EventBus {
             }
         }
 
-        synchronized void releaseIfIdle(Instant now) {
+        synchronized void releaseIfIdle(long now) {
             trim(now);
             if (!released && subscribers.length == 0 && history.isEmpty() && pending.isEmpty() && !draining) {
                 release();
@@ -324,11 +324,11 @@ final class InProcessEventBus implements EventBus {
         }
 
         // guarded by "this"
-        private void trim(Instant now) {
+        private void trim(long nowMillis) {
             while (history.size() > historySize) {
                 history.removeFirst();
             }
-            long expired = now.toEpochMilli() - historyTtl.toMillis();
+            long expired = nowMillis - historyTtl.toMillis();
             while (!history.isEmpty() && history.peekFirst().atMillis() <= expired) {
                 history.removeFirst();
             }
@@ -391,7 +391,7 @@ final class InProcessEventBus implements EventBus {
                 delivering.unlock();
             }
             if (!closed) {
-                topic.releaseIfIdle(clock.instant());
+                topic.releaseIfIdle(clock.millis());
             }
         }
 
