@@ -100,8 +100,9 @@ final class RememberingWriter {
             remember(ofWorld, file, items);
             return;
         }
-        files.write(file, whole);
-        remember(ofWorld, file, items);
+        if (files.write(file, whole) || AtomicFiles.singleLink(file) != null) {
+            remember(ofWorld, file, items);
+        } // else it held these bytes and may be a link (a clone's, to its template): never appended to until written
     }
 
     /**
@@ -186,10 +187,8 @@ final class RememberingWriter {
         byte[] rendered = codec.write(newItems); // "[\n  item,\n  item\n]\n": the items at the depth they take in the file
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE,
                 LinkOption.NOFOLLOW_LINKS)) {
-            // what was remembered may be a file that held the same bytes and was left alone: a link, say to a template
-            AtomicFiles.SingleLinkFile held = AtomicFiles.singleLink(file);
-            if (held == null || held.size() != last.size()) {
-                return false;
+            if (AtomicFiles.linkedElsewhere(file)) {
+                return false; // hard-linked since it was written (cp -al of the world, say): replaced whole instead
             }
             long at = last.size() - CLOSING.length;
             ByteBuffer closing = ByteBuffer.allocate(CLOSING.length);

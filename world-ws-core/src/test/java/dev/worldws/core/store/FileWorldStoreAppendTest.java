@@ -330,6 +330,21 @@ class FileWorldStoreAppendTest {
     }
 
     @Test
+    @DisplayName("a memory file this store wrote and someone then hard-linked elsewhere is replaced at the next save, never appended through")
+    void hardLinkedAfterOwnWriteIsReplaced() throws IOException {
+        store.save(ALICE_HOME, world);
+        Path elsewhere = dataDir.resolve("worlds/garden/copied-memory.json");
+        Files.createLink(elsewhere, memoryFile("poet"));
+        byte[] linked = Files.readAllBytes(elsewhere);
+        world = grow(world, 1);
+
+        store.save(ALICE_HOME, world);
+
+        assertThat(Files.readAllBytes(elsewhere)).as("the other name's content").isEqualTo(linked);
+        assertThat(store.load(ALICE_HOME)).isEqualTo(WorldOrder.canonical(world));
+    }
+
+    @Test
     @DisplayName("an empty memory hard-linked to the template's (a world copied with cp -al) is replaced, and the template stays empty")
     void emptyMemoryLinkedToTheTemplateIsReplaced() throws IOException {
         Path templateMemory = dataDir.resolve("worlds/garden/agents/gardener/memory.json");
