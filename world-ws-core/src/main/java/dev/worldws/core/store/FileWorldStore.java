@@ -510,9 +510,9 @@ final class FileWorldStore implements WorldStore {
     /**
      * Copies the folder {@code from} to {@code to}, leaving out {@code skipped}; with {@code link}, each file is
      * hard-linked where the file system allows it (no new inode, no data written) and copied where it does not
-     * (another device, too many links, no links at all). A linked file is never written through: every write in
-     * place checks that the file has a single link ({@link AtomicFiles#singleLink}), so the first save that changes
-     * it replaces it with the world's own file.
+     * (another device, too many links, no links at all). A linked file is never written through: the store writes
+     * in place only into files it wrote itself or found to have a single link ({@link RememberingWriter}), so the
+     * first save that changes it replaces it with the world's own file.
      */
     private void copyTree(Path from, Path to, Path skipped, boolean link) throws IOException {
         // the target folder of the folder being visited, followed by name (no relativize per file: clones are hot)

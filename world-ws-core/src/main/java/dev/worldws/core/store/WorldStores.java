@@ -47,7 +47,7 @@ public final class WorldStores {
      * writes with its own metadata). A clone then creates only its folders and its config: on file systems where
      * creating files is what a clone costs, several times fewer new files, and a world that is deleted unchanged
      * frees almost none. The world reads and behaves exactly like a copied one: the store never writes through a
-     * link (every write in place first checks that the file has a single link), so the first save that changes a
+     * link (it writes in place only into files it wrote itself or found to have a single link), so the first save that changes a
      * linked file replaces it with the world's own, and the template is never touched. Where the file system
      * refuses a link (another device, too many links to one file, no hard links at all) that file is copied.
      *
