@@ -490,7 +490,6 @@ final class FileWorldStore implements WorldStore {
 
     // ---------------------------------------------------------------- helpers
 
-    /** Copies the tree at {@code from} to {@code to}, except the file {@code skipped}. */
     /** Hard-links {@code link} to {@code existing}; false (and nothing made) where the file system refuses. */
     private boolean linked(Path link, Path existing) throws IOException {
         try {

@@ -38,7 +38,7 @@ public final class WorldStores {
      * every save to the device, {@link Durability#WRITE_BACK} leaves that to the operating system.
      */
     public static WorldStore files(Path dataDir, Clock clock, Durability durability) {
-        return new FileWorldStore(Objects.requireNonNull(dataDir, "dataDir"), clock, new AtomicFiles(durability));
+        return files(dataDir, clock, durability, user -> false);
     }
 
     /**
@@ -47,8 +47,8 @@ public final class WorldStores {
      * writes with its own metadata). A clone then creates only its folders and its config: on file systems where
      * creating files is what a clone costs, several times fewer new files, and a world that is deleted unchanged
      * frees almost none. The world reads and behaves exactly like a copied one: the store never writes through a
-     * link (it writes in place only into files it wrote itself or found to have a single link), so the first save that changes a
-     * linked file replaces it with the world's own, and the template is never touched. Where the file system
+     * link (it writes in place only into files it wrote itself or found to have a single link), so the first save
+     * that changes a linked file replaces it with the world's own, and the template is never touched. Where the file system
      * refuses a link (another device, too many links to one file, no hard links at all) that file is copied.
      *
      * <p>The price: until a world changes a linked file, it shares that file's bytes with the template, so

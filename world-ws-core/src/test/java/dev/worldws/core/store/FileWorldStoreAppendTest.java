@@ -316,32 +316,38 @@ class FileWorldStoreAppendTest {
     @Test
     @DisplayName("a loaded memory file hard-linked elsewhere (a world copied with cp -al) is replaced, never written through")
     void hardLinkedFileAtLoadIsReplaced() throws IOException {
-        store.save(ALICE_HOME, world);
-        Path elsewhere = dataDir.resolve("worlds/garden/copied-memory.json");
-        Files.createLink(elsewhere, memoryFile("poet"));
+        Path elsewhere = savedAndLinkedElsewhere();
         byte[] linked = Files.readAllBytes(elsewhere);
         FileWorldStore restarted = new FileWorldStore(dataDir, clock, new AtomicFiles());
         world = grow(restarted.load(ALICE_HOME), 1);
 
-        restarted.save(ALICE_HOME, world);
-
-        assertThat(Files.readAllBytes(elsewhere)).as("the other name's content").isEqualTo(linked);
-        assertThat(restarted.load(ALICE_HOME)).isEqualTo(WorldOrder.canonical(world));
+        assertSavedWithoutWritingThrough(restarted, elsewhere, linked);
     }
 
     @Test
     @DisplayName("a memory file this store wrote and someone then hard-linked elsewhere is replaced at the next save, never appended through")
     void hardLinkedAfterOwnWriteIsReplaced() throws IOException {
-        store.save(ALICE_HOME, world);
-        Path elsewhere = dataDir.resolve("worlds/garden/copied-memory.json");
-        Files.createLink(elsewhere, memoryFile("poet"));
+        Path elsewhere = savedAndLinkedElsewhere();
         byte[] linked = Files.readAllBytes(elsewhere);
         world = grow(world, 1);
 
+        assertSavedWithoutWritingThrough(store, elsewhere, linked);
+    }
+
+    /** Saves the world, then gives the poet's memory file a second name (as {@code cp -al} would); returns it. */
+    private Path savedAndLinkedElsewhere() throws IOException {
         store.save(ALICE_HOME, world);
+        Path elsewhere = dataDir.resolve("worlds/garden/copied-memory.json");
+        Files.createLink(elsewhere, memoryFile("poet"));
+        return elsewhere;
+    }
+
+    /** Saves the (grown) world through {@code saver}: the other name keeps {@code linked}, the world reads back whole. */
+    private void assertSavedWithoutWritingThrough(FileWorldStore saver, Path elsewhere, byte[] linked) throws IOException {
+        saver.save(ALICE_HOME, world);
 
         assertThat(Files.readAllBytes(elsewhere)).as("the other name's content").isEqualTo(linked);
-        assertThat(store.load(ALICE_HOME)).isEqualTo(WorldOrder.canonical(world));
+        assertThat(saver.load(ALICE_HOME)).isEqualTo(WorldOrder.canonical(world));
     }
 
     @Test
