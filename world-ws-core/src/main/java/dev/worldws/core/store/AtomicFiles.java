@@ -157,18 +157,6 @@ class AtomicFiles {
         return null;
     }
 
-    /**
-     * Whether {@code file} is known to have more than one link, so that writing into it would change another name's
-     * content too. False where the file system has no "unix" attribute view (the link count is unknown there).
-     */
-    static boolean linkedElsewhere(Path file) {
-        try {
-            return Files.getAttribute(file, "unix:nlink", LinkOption.NOFOLLOW_LINKS) instanceof Integer links && links > 1;
-        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
-            return false;
-        }
-    }
-
     /** A seam for tests to fail the creation of a file in {@link #create}. */
     void beforeCreate(Path target) throws IOException {
         // nothing in production

@@ -381,7 +381,9 @@ final class FileWorldStore implements WorldStore {
                 return new ArrayList<>();
             }).add(event);
         }
-        guardWritable(dir);
+        // the world folder's real location is resolved once while the world is loaded (a walk of every parent with
+        // readlink); later saves check with one lstat that it is still that folder, as for the folders inside it
+        writer.ensureFolder(dir, dir, () -> guardWritable(dir));
         writer.writeValue(dir, dir.resolve(CONFIG), world.config(),
                 () -> codec.write(codec.worldConfigJson(world.config())));
 

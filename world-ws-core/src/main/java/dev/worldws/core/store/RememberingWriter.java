@@ -85,12 +85,14 @@ final class RememberingWriter {
     <T> void write(Path worldDir, Path file, List<T> items, Function<List<T>, List<Object>> toJson) {
         Map<Path, Written> ofWorld = of(worldDir).files;
         Written last = ofWorld.remove(file);
-        if (last != null && isPrefix(last.items(), items) && stillAsWritten(file, last)) {
+        OnDisk onDisk = last != null && isPrefix(last.items(), items) ? OnDisk.of(file) : null;
+        if (onDisk != null && onDisk.asWritten(last)) {
             if (last.items().size() == items.size()) {
                 ofWorld.put(file, last);
                 return;
             }
-            if (!last.items().isEmpty() && append(file, last, toJson.apply(items.subList(last.items().size(), items.size())))) {
+            if (!last.items().isEmpty() && !onDisk.linkedElsewhere()
+                    && append(file, last, toJson.apply(items.subList(last.items().size(), items.size())))) {
                 remember(ofWorld, file, items);
                 return;
             }
@@ -187,9 +189,6 @@ final class RememberingWriter {
         byte[] rendered = codec.write(newItems); // "[\n  item,\n  item\n]\n": the items at the depth they take in the file
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE,
                 LinkOption.NOFOLLOW_LINKS)) {
-            if (AtomicFiles.linkedElsewhere(file)) {
-                return false; // hard-linked since it was written (cp -al of the world, say): replaced whole instead
-            }
             long at = last.size() - CLOSING.length;
             ByteBuffer closing = ByteBuffer.allocate(CLOSING.length);
             while (closing.hasRemaining() && channel.read(closing, at + closing.position()) >= 0) {
@@ -252,14 +251,49 @@ final class RememberingWriter {
         }
     }
 
-    private static boolean stillAsWritten(Path file, Written last) {
-        try {
-            BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-            return attributes.isRegularFile() && attributes.size() == last.size()
-                    && attributes.lastModifiedTime().equals(last.modified());
-        } catch (IOException e) {
-            return false;
+    /**
+     * What one {@code stat} of a file says: enough to tell whether it is still as this process left it and whether it
+     * may be appended to (a file hard-linked since it was written, by {@code cp -al} of the world say, is replaced
+     * whole instead, never written through).
+     */
+    private record OnDisk(boolean regular, long size, FileTime modified, int links) {
+        /** Null if the file is missing or cannot be read. */
+        static OnDisk of(Path file) {
+            try {
+                Map<String, Object> attributes = Files.readAttributes(file,
+                        "unix:isRegularFile,size,lastModifiedTime,nlink", LinkOption.NOFOLLOW_LINKS);
+                return new OnDisk(Boolean.TRUE.equals(attributes.get("isRegularFile")), (Long) attributes.get("size"),
+                        (FileTime) attributes.get("lastModifiedTime"),
+                        attributes.get("nlink") instanceof Integer links ? links : 1);
+            } catch (UnsupportedOperationException | IllegalArgumentException e) {
+                return basic(file); // no "unix" view: the link count is unknown there, and taken as one
+            } catch (IOException e) {
+                return null;
+            }
         }
+
+        private static OnDisk basic(Path file) {
+            try {
+                BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class,
+                        LinkOption.NOFOLLOW_LINKS);
+                return new OnDisk(attributes.isRegularFile(), attributes.size(), attributes.lastModifiedTime(), 1);
+            } catch (IOException e) {
+                return null;
+            }
+        }
+
+        boolean asWritten(Written last) {
+            return regular && size == last.size() && modified.equals(last.modified());
+        }
+
+        boolean linkedElsewhere() {
+            return links > 1;
+        }
+    }
+
+    private static boolean stillAsWritten(Path file, Written last) {
+        OnDisk onDisk = OnDisk.of(file);
+        return onDisk != null && onDisk.asWritten(last);
     }
 
     private static boolean isPrefix(List<?> prefix, List<?> items) {

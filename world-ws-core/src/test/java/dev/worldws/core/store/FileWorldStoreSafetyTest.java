@@ -301,6 +301,23 @@ class FileWorldStoreSafetyTest {
         }
 
         @Test
+        @DisplayName("a world folder swapped for a link into a template after it was saved is not written through")
+        void worldSwappedForLinkAfterSaveRefused() throws IOException {
+            store.cloneFromTemplate(GARDEN, ALICE_HOME);
+            World loaded = store.load(ALICE_HOME);
+            store.save(ALICE_HOME, SampleWorlds.remember(loaded, "poet", "first"));
+            String before = treeHash(dataDir.resolve("worlds"));
+            Path world = worldDir(ALICE_HOME);
+            Files.move(world, world.resolveSibling("moved-away"));
+            Files.createSymbolicLink(world, dataDir.resolve("worlds/garden"));
+
+            assertThatThrownBy(() -> store.save(ALICE_HOME, SampleWorlds.remember(loaded, "poet", "vandalism")))
+                    .isInstanceOf(ReadOnlyTemplateException.class)
+                    .hasMessageContaining("outside the users folder");
+            assertThat(treeHash(dataDir.resolve("worlds"))).isEqualTo(before);
+        }
+
+        @Test
         @DisplayName("a user space that is a symbolic link out of users/ is refused for clones")
         void symlinkedUserRefused() throws IOException {
             String before = treeHash(dataDir.resolve("worlds"));
