@@ -156,8 +156,6 @@ final class InProcessEventBus implements EventBus {
         }
     }
 
-    private record Recorded(WorldEvent event, long atMillis) {}
-
     /** An event waiting to be delivered, with the topic generation (see {@link Topic#forget}) it was published in. */
     private record Pending(WorldEvent event, long generation) {}
 
@@ -175,7 +173,7 @@ final class InProcessEventBus implements EventBus {
         private String epoch = UUID.randomUUID().toString();
         private long generation;
         private long seq;
-        private final ArrayDeque<Recorded> history = new ArrayDeque<>();
+        private final PackedHistory history;
         private final ArrayDeque<Pending> pending = new ArrayDeque<>();
         private TopicSubscription[] subscribers = NO_SUBSCRIBERS;
         private boolean draining;
@@ -183,6 +181,7 @@ final class InProcessEventBus implements EventBus {
 
         Topic(WorldKey key) {
             this.key = key;
+            this.history = new PackedHistory(key);
         }
 
         /** Sequences {@code event} and queues it for delivery; {@code null} if this topic was released (retry). */
@@ -194,7 +193,7 @@ final class InProcessEventBus implements EventBus {
             WorldEvent sequenced = event.withSeq(seq);
             long now = clock.millis();
             if (historySize > 0) {
-                history.addLast(new Recorded(sequenced, now));
+                history.add(sequenced, now);
             }
             trim(now);
             pending.addLast(new Pending(sequenced, generation));
@@ -268,17 +267,11 @@ final class InProcessEventBus implements EventBus {
                 return Optional.of(List.of());
             }
             trim(clock.millis());
-            long oldestKept = history.isEmpty() ? seq + 1 : history.peekFirst().event().seq();
+            long oldestKept = history.isEmpty() ? seq + 1 : history.oldestSeq();
             if (position.seq() + 1 < oldestKept) {
                 return Optional.empty();
             }
-            List<WorldEvent> missed = new ArrayList<>();
-            for (Recorded recorded : history) {
-                if (recorded.event().seq() > position.seq()) {
-                    missed.add(recorded.event());
-                }
-            }
-            return Optional.of(List.copyOf(missed));
+            return Optional.of(List.copyOf(history.since(position.seq())));
         }
 
         synchronized void forget() {
@@ -325,13 +318,7 @@ final class InProcessEventBus implements EventBus {
 
         // guarded by "this"
         private void trim(long nowMillis) {
-            while (history.size() > historySize) {
-                history.removeFirst();
-            }
-            long expired = nowMillis - historyTtl.toMillis();
-            while (!history.isEmpty() && history.peekFirst().atMillis() <= expired) {
-                history.removeFirst();
-            }
+            history.trim(historySize, nowMillis - historyTtl.toMillis());
         }
     }
 

@@ -1,0 +1,117 @@
+package dev.worldws.core.bus;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.worldws.api.AgentId;
+import dev.worldws.api.WorldKey;
+import dev.worldws.api.event.ActivityEvent;
+import dev.worldws.api.event.AgentUpdatedEvent;
+import dev.worldws.api.event.MessageEvent;
+import dev.worldws.api.event.SenderType;
+import dev.worldws.api.event.StreamEvent;
+import dev.worldws.api.event.SystemEvent;
+import dev.worldws.api.event.WorldEvent;
+import dev.worldws.api.world.AgentConfig;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+@DisplayName("the packed replay history")
+class PackedHistoryTest {
+    private static final WorldKey WORLD = WorldKey.of("alice", "home");
+    private static final Instant AT = Instant.parse("2026-11-26T12:00:00.123456789Z");
+
+    private final PackedHistory history = new PackedHistory(WORLD);
+
+    @Test
+    @DisplayName("gives back every kind of event equal to what was kept, odd strings and nulls included")
+    void roundTrip() {
+        List<WorldEvent> events = List.of(
+                new MessageEvent(WORLD, "chat-1", 1, AT, "m1", "human", SenderType.HUMAN, "hello @barista", null, null),
+                new MessageEvent(WORLD, "chat-1", 2, AT.plusNanos(1), "m2", "barista", SenderType.AGENT,
+                        "caf\u00e9 \u2615 \ud83d\ude00 lone \ud800 end\nline", "m1", "offline"),
+                new StreamEvent(WORLD, "chat-1", 3, AT, "barista", "m3", "m1", StreamEvent.Kind.START, ""),
+                new StreamEvent(WORLD, "chat-1", 4, AT, "barista", "m3", null, StreamEvent.Kind.CHUNK, "\u00ff\u0100"),
+                new ActivityEvent(WORLD, "chat-1", 5, AT, ActivityEvent.Kind.RESPONSE_START, 2, List.of("barista", "chef")),
+                new ActivityEvent(WORLD, "chat-1", 6, Instant.EPOCH, ActivityEvent.Kind.IDLE, 0, List.of()),
+                new SystemEvent(WORLD, "chat-2", 7, AT, "s1", "world reset"),
+                new AgentUpdatedEvent(WORLD, "chat-1", 8, AT, AgentConfig.of(AgentId.of("barista"), "Barista"),
+                        "be kind", "alice", 3));
+        events.forEach(event -> history.add(event, 1_000));
+
+        assertThat(history.since(0)).containsExactlyElementsOf(events);
+        assertThat(history.since(6)).containsExactlyElementsOf(events.subList(6, 8));
+        assertThat(history.since(8)).isEmpty();
+        assertThat(history.oldestSeq()).isEqualTo(1);
+        assertThat(history.since(0).get(3)).isInstanceOfSatisfying(StreamEvent.class,
+                chunk -> assertThat(chunk.world()).isEqualTo(WORLD));
+    }
+
+    @Test
+    @DisplayName("keeps the newest events within the count, and none recorded at or before the expiry")
+    void trimsByCountAndAge() {
+        for (int seq = 1; seq <= 10; seq++) {
+            history.add(chunk(seq, "word " + seq), seq * 100L);
+        }
+        history.trim(6, 0);
+        assertThat(seqs(history.since(0))).containsExactly(5L, 6L, 7L, 8L, 9L, 10L);
+        assertThat(history.oldestSeq()).isEqualTo(5);
+
+        history.trim(6, 700);
+        assertThat(seqs(history.since(0))).containsExactly(8L, 9L, 10L);
+
+        history.trim(6, 1_000);
+        assertThat(history.isEmpty()).isTrue();
+        assertThat(history.since(0)).isEmpty();
+    }
+
+    @Test
+    @DisplayName("events kept as objects leave in step with the packed ones around them")
+    void objectsStayInOrder() {
+        List<WorldEvent> all = new ArrayList<>();
+        for (int seq = 1; seq <= 40; seq++) {
+            WorldEvent event = seq % 7 == 0
+                    ? new AgentUpdatedEvent(WORLD, "chat-1", seq, AT, AgentConfig.of(AgentId.of("a" + seq), "A"), "", "u", seq)
+                    : chunk(seq, "c" + seq);
+            all.add(event);
+            history.add(event, seq);
+            history.trim(9, 0);
+        }
+        assertThat(history.since(0)).containsExactlyElementsOf(all.subList(31, 40));
+    }
+
+    @Test
+    @DisplayName("a long run of events through a small window keeps the array small; a burst grows it, and it shrinks again")
+    void growsAndShrinks() {
+        for (int seq = 1; seq <= 10_000; seq++) {
+            history.add(chunk(seq, "some words of a reply"), seq);
+            history.trim(16, 0);
+        }
+        assertThat(seqs(history.since(9_990))).containsExactly(9_991L, 9_992L, 9_993L, 9_994L, 9_995L, 9_996L,
+                9_997L, 9_998L, 9_999L, 10_000L);
+        int steady = history.capacity();
+        assertThat(steady).isLessThanOrEqualTo(4096);
+
+        String big = "x".repeat(32_768);
+        history.add(chunk(10_001, big), 10_001);
+        assertThat(history.capacity()).isGreaterThan(32_768);
+        assertThat(((StreamEvent) history.since(10_000).get(0)).content()).isEqualTo(big);
+
+        for (int seq = 10_002; seq <= 10_100; seq++) {
+            history.add(chunk(seq, "short"), seq);
+            history.trim(16, 0);
+        }
+        assertThat(history.capacity()).isLessThanOrEqualTo(steady);
+        assertThat(seqs(history.since(10_098))).containsExactly(10_099L, 10_100L);
+    }
+
+    private static StreamEvent chunk(long seq, String text) {
+        return new StreamEvent(WORLD, "chat-1", seq, AT, "barista", "m" + seq, null, StreamEvent.Kind.CHUNK, text);
+    }
+
+    private static List<Long> seqs(List<WorldEvent> events) {
+        return events.stream().map(WorldEvent::seq).toList();
+    }
+}
