@@ -1,6 +1,5 @@
 package dev.worldws.core.store;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.util.DefaultIndenter;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.fasterxml.jackson.core.util.Separators;
@@ -18,11 +17,11 @@ import dev.worldws.api.world.CloneMetadata;
 import dev.worldws.api.world.EventLogEntry;
 import dev.worldws.api.world.MemoryItem;
 import dev.worldws.api.world.WorldConfig;
+import java.io.IOException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -163,14 +162,36 @@ final class WorldCodec {
 
     /** Serializes {@code value} as indented JSON ending with a newline. */
     byte[] write(Object value) {
+        // straight to UTF-8 bytes, into a buffer the thread keeps: Jackson's own byte builder grew in segments and
+        // copied them into an array that was then copied once more to add the newline (three copies of every file
+        // and every append a save writes, most of the storage threads' garbage)
+        RenderBuffer buffer = RENDER_BUFFER.get();
         try {
-            // straight to UTF-8 bytes: going through a String cost two more copies of every file a save writes
-            byte[] json = writer.writeValueAsBytes(value);
-            byte[] line = Arrays.copyOf(json, json.length + 1);
-            line[json.length] = '\n';
-            return line;
-        } catch (JsonProcessingException e) {
+            buffer.reset();
+            writer.writeValue(buffer, value);
+            buffer.write('\n');
+            return buffer.toByteArray();
+        } catch (IOException e) {
             throw new IllegalStateException("cannot serialize a world value: " + e.getMessage(), e);
+        } finally {
+            if (buffer.capacity() > RenderBuffer.KEPT_BYTES) {
+                RENDER_BUFFER.remove(); // a large file's buffer is not kept by every storage thread
+            }
+        }
+    }
+
+    private static final ThreadLocal<RenderBuffer> RENDER_BUFFER = ThreadLocal.withInitial(RenderBuffer::new);
+
+    /** A growable byte sink that a thread reuses for every value it renders. */
+    private static final class RenderBuffer extends java.io.ByteArrayOutputStream {
+        static final int KEPT_BYTES = 256 * 1024;
+
+        RenderBuffer() {
+            super(8 * 1024);
+        }
+
+        int capacity() {
+            return buf.length;
         }
     }
 
