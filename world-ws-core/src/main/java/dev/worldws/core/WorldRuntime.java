@@ -33,6 +33,7 @@ import dev.worldws.core.protocol.Views;
 import java.lang.System.Logger.Level;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -102,6 +103,8 @@ final class WorldRuntime {
     private World world;
     private boolean created;
     private boolean createdReported;
+    /** Per agent id, where {@link #repliesGiven} last stopped counting; actor only. */
+    private final Map<String, RepliesCounted> repliesCounted = new HashMap<>();
     private boolean saveScheduled;
     private Subscription subscription;
     private boolean dirty;
@@ -600,6 +603,38 @@ final class WorldRuntime {
         startReply(job);
     }
 
+    /**
+     * How many replies {@code agent} has given in this world: the {@code assistant} items of its memory. Counted once
+     * in full, then only over the items remembered since the last count, so a long conversation does not make every
+     * reply scan the agent's whole memory. A memory only grows between replacements of the whole list (a reload),
+     * and a replaced list shows a different item where the last count ended: then it is counted in full again.
+     */
+    private long repliesGiven(Agent agent) {
+        List<MemoryItem> memory = agent.memory();
+        String agentId = agent.id().value();
+        RepliesCounted known = repliesCounted.get(agentId);
+        int from = 0;
+        long replies = 0;
+        if (known != null && known.items() <= memory.size() && memory.get(known.items() - 1) == known.last()) {
+            from = known.items();
+            replies = known.replies();
+        }
+        for (int i = from; i < memory.size(); i++) {
+            if ("assistant".equals(memory.get(i).role())) {
+                replies++;
+            }
+        }
+        if (memory.isEmpty()) {
+            repliesCounted.remove(agentId);
+        } else {
+            repliesCounted.put(agentId, new RepliesCounted(memory.size(), memory.get(memory.size() - 1), replies));
+        }
+        return replies;
+    }
+
+    /** An agent's replies among the first {@code items} items of its memory, the last of which was {@code last}. */
+    private record RepliesCounted(int items, MemoryItem last, long replies) {}
+
     private void startReply(ReplyJob job) {
         Optional<Agent> found = world.agent(job.agent());
         if (found.isEmpty() || !found.get().config().active()) {
@@ -618,7 +653,7 @@ final class WorldRuntime {
         }
         replying = true;
         String agentId = agent.id().value();
-        long replyNumber = agent.memory().stream().filter(item -> "assistant".equals(item.role())).count();
+        long replyNumber = repliesGiven(agent);
         world = world.withAgent(agent.withConfig(agent.config().withLlmCallCount(agent.config().llmCallCount() + 1)));
         markDirty();
         String prefix = agent.config().autoReply() && message.senderType() == SenderType.AGENT

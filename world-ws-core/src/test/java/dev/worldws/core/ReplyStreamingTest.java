@@ -37,6 +37,8 @@ class ReplyStreamingTest {
     private static Map<TemplateName, World> templates() {
         Map<TemplateName, World> templates = new LinkedHashMap<>(TestWorlds.templates());
         templates.put(TemplateName.of("echo"), TestWorlds.world("echo", 5, TestWorlds.agent("echo", null)));
+        templates.put(TemplateName.of("counter"), TestWorlds.world("counter", 5,
+                TestWorlds.agent("counter", null, "r0", "r1", "r2", "r3", "r4", "r5", "r6", "r7")));
         return templates;
     }
 
@@ -94,6 +96,34 @@ class ReplyStreamingTest {
             slow.untilIdle();
             assertThat(slow.raw.isOpen()).as("the slow client is still connected").isTrue();
         }
+    }
+
+    @Test
+    @DisplayName("an agent's replies are numbered by the replies it gave before, also after the world is reloaded")
+    void repliesAreNumbered() {
+        WorldWsEngine engine = start(builder());
+        try (WireClient client = WireClient.connect(engine, TestWorlds.user("una"))) {
+            client.select("counter", "c");
+            List<String> replies = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                replies.add(replyTo(client, "hello " + i));
+            }
+            String reload = client.send("world_reload", Map.of());
+            assertThat(client.nextMatching(m -> reload.equals(m.path("replyTo").asText())).path("payload")
+                    .path("type").asText()).isEqualTo("world_reload_applied");
+            replies.add(replyTo(client, "after the reload"));
+            replies.add(replyTo(client, "once more"));
+
+            // the offline responder picks its canned reply by the number: r0, r1, ... in turn
+            assertThat(replies).containsExactly("r0", "r1", "r2", "r3", "r4");
+        }
+    }
+
+    private static String replyTo(WireClient client, String content) {
+        client.chat(content);
+        String reply = client.nextMatching(m -> isStep(m, "end")).path("payload").path("content").asText();
+        client.untilIdle();
+        return reply;
     }
 
     @Test
