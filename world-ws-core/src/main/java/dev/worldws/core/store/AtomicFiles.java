@@ -10,6 +10,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.util.Arrays;
 import java.util.Map;
@@ -134,27 +135,55 @@ class AtomicFiles {
         }
     }
 
-    /** What a write in place needs to know of a file: its size and modification time. */
-    record SingleLinkFile(long size, FileTime modified) {}
+    /**
+     * What one {@code stat} of a file says: whether it is a regular file, its size, its modification time and its
+     * link count ({@code -1} where the file system has no "unix" attribute view, so the count is unknown).
+     */
+    record FileState(boolean regular, long size, FileTime modified, int links) {
+        /** The state of {@code file}, not following a symbolic link; null if it is missing or cannot be read. */
+        static FileState of(Path file) {
+            try {
+                Map<String, Object> attributes = Files.readAttributes(file, "unix:isRegularFile,size,lastModifiedTime,nlink",
+                        LinkOption.NOFOLLOW_LINKS);
+                return new FileState(Boolean.TRUE.equals(attributes.get("isRegularFile")), (Long) attributes.get("size"),
+                        (FileTime) attributes.get("lastModifiedTime"),
+                        attributes.get("nlink") instanceof Integer links ? links : -1);
+            } catch (UnsupportedOperationException | IllegalArgumentException e) {
+                return basic(file);
+            } catch (IOException e) {
+                return null;
+            }
+        }
+
+        private static FileState basic(Path file) {
+            try {
+                BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class,
+                        LinkOption.NOFOLLOW_LINKS);
+                return new FileState(attributes.isRegularFile(), attributes.size(), attributes.lastModifiedTime(), -1);
+            } catch (IOException e) {
+                return null;
+            }
+        }
+
+        /** A regular file known to have a single link: writing into it changes this file only. */
+        boolean singleLink() {
+            return regular && links == 1;
+        }
+
+        /** Known to have more than one link: writing into it would change another name's content too. */
+        boolean linkedElsewhere() {
+            return links > 1;
+        }
+    }
 
     /**
-     * The size and modification time of {@code file} if it is a regular file with a single link: neither a
-     * symbolic link nor hard-linked elsewhere (say, into a template), so that writing into it changes this file
-     * only. Null otherwise, also if it is missing or the file system has no "unix" attribute view.
+     * The state of {@code file} if it is a regular file with a single link: neither a symbolic link nor hard-linked
+     * elsewhere (say, into a template), so that writing into it changes this file only. Null otherwise, also if it
+     * is missing or the file system has no "unix" attribute view.
      */
-    static SingleLinkFile singleLink(Path file) {
-        try {
-            Map<String, Object> attributes = Files.readAttributes(file, "unix:size,lastModifiedTime,nlink,isRegularFile",
-                    LinkOption.NOFOLLOW_LINKS);
-            if (Boolean.TRUE.equals(attributes.get("isRegularFile")) && Integer.valueOf(1).equals(attributes.get("nlink"))
-                    && attributes.get("size") instanceof Long size
-                    && attributes.get("lastModifiedTime") instanceof FileTime modified) {
-                return new SingleLinkFile(size, modified);
-            }
-        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
-            // missing, or no "unix" view: not known to be a single-link file
-        }
-        return null;
+    static FileState singleLink(Path file) {
+        FileState state = FileState.of(file);
+        return state != null && state.singleLink() ? state : null;
     }
 
     /** A seam for tests to fail the creation of a file in {@link #create}. */
@@ -170,7 +199,7 @@ class AtomicFiles {
             return false;
         }
         try (FileChannel channel = FileChannel.open(target, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
-            SingleLinkFile file = singleLink(target);
+            FileState file = singleLink(target);
             if (file == null || file.size() > bytes.length || channel.size() > bytes.length) {
                 return false;
             }

@@ -85,8 +85,8 @@ final class RememberingWriter {
     <T> void write(Path worldDir, Path file, List<T> items, Function<List<T>, List<Object>> toJson) {
         Map<Path, Written> ofWorld = of(worldDir).files;
         Written last = ofWorld.remove(file);
-        OnDisk onDisk = last != null && isPrefix(last.items(), items) ? OnDisk.of(file) : null;
-        if (onDisk != null && onDisk.asWritten(last)) {
+        AtomicFiles.FileState onDisk = last != null && isPrefix(last.items(), items) ? AtomicFiles.FileState.of(file) : null;
+        if (onDisk != null && asWritten(onDisk, last)) {
             if (last.items().size() == items.size()) {
                 ofWorld.put(file, last);
                 return;
@@ -170,7 +170,7 @@ final class RememberingWriter {
      * {@code cp -al}, say) must be replaced, never written through.
      */
     void rememberRead(Path worldDir, Path file, Object value, int length) {
-        AtomicFiles.SingleLinkFile read = AtomicFiles.singleLink(file);
+        AtomicFiles.FileState read = AtomicFiles.singleLink(file);
         if (read != null && read.size() == length) {
             of(worldDir).files.put(file, new Written(value, length, read.modified()));
         } // else not recorded: the first save writes the file whole, as it always may
@@ -220,7 +220,7 @@ final class RememberingWriter {
         }
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE,
                 LinkOption.NOFOLLOW_LINKS)) {
-            AtomicFiles.SingleLinkFile held = AtomicFiles.singleLink(file);
+            AtomicFiles.FileState held = AtomicFiles.singleLink(file);
             if (held == null || held.size() != EMPTY.length) {
                 return false;
             }
@@ -251,49 +251,14 @@ final class RememberingWriter {
         }
     }
 
-    /**
-     * What one {@code stat} of a file says: enough to tell whether it is still as this process left it and whether it
-     * may be appended to (a file hard-linked since it was written, by {@code cp -al} of the world say, is replaced
-     * whole instead, never written through).
-     */
-    private record OnDisk(boolean regular, long size, FileTime modified, int links) {
-        /** Null if the file is missing or cannot be read. */
-        static OnDisk of(Path file) {
-            try {
-                Map<String, Object> attributes = Files.readAttributes(file,
-                        "unix:isRegularFile,size,lastModifiedTime,nlink", LinkOption.NOFOLLOW_LINKS);
-                return new OnDisk(Boolean.TRUE.equals(attributes.get("isRegularFile")), (Long) attributes.get("size"),
-                        (FileTime) attributes.get("lastModifiedTime"),
-                        attributes.get("nlink") instanceof Integer links ? links : 1);
-            } catch (UnsupportedOperationException | IllegalArgumentException e) {
-                return basic(file); // no "unix" view: the link count is unknown there, and taken as one
-            } catch (IOException e) {
-                return null;
-            }
-        }
-
-        private static OnDisk basic(Path file) {
-            try {
-                BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class,
-                        LinkOption.NOFOLLOW_LINKS);
-                return new OnDisk(attributes.isRegularFile(), attributes.size(), attributes.lastModifiedTime(), 1);
-            } catch (IOException e) {
-                return null;
-            }
-        }
-
-        boolean asWritten(Written last) {
-            return regular && size == last.size() && modified.equals(last.modified());
-        }
-
-        boolean linkedElsewhere() {
-            return links > 1;
-        }
+    private static boolean stillAsWritten(Path file, Written last) {
+        AtomicFiles.FileState onDisk = AtomicFiles.FileState.of(file);
+        return onDisk != null && asWritten(onDisk, last);
     }
 
-    private static boolean stillAsWritten(Path file, Written last) {
-        OnDisk onDisk = OnDisk.of(file);
-        return onDisk != null && onDisk.asWritten(last);
+    /** Whether the file is still as this process left it (a file hard-linked since may still be; see the caller). */
+    private static boolean asWritten(AtomicFiles.FileState onDisk, Written last) {
+        return onDisk.regular() && onDisk.size() == last.size() && onDisk.modified().equals(last.modified());
     }
 
     private static boolean isPrefix(List<?> prefix, List<?> items) {
