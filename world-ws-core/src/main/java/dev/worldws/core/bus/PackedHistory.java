@@ -29,9 +29,9 @@ import java.util.List;
  * byte array holds no references to scan.
  *
  * <p>Entries are written one after another from {@code tail} on and dropped from {@code head}; when the array is
- * full, the live entries move to its start (into a new array with twice the room they need if they do not fit, or
- * if they would use less than an eighth of it), and a large array shrinks so again when trimming leaves an eighth
- * of it in use. An entry: its length (int), the time it was recorded (long), its sequence
+ * full, the live entries move to its start (into a new array with half as much room again as they need if they do
+ * not fit, or if they would use a quarter of it or less), and a large array shrinks so again when trimming leaves a
+ * quarter of it in use. An entry: its length (int), the time it was recorded (long), its sequence
  * number (long), a tag (byte) and the event's fields. Strings are stored as Latin-1 bytes when every char fits,
  * else as UTF-16 chars, so any string (also one with a lone surrogate) comes back equal.
  *
@@ -39,6 +39,8 @@ import java.util.List;
  */
 final class PackedHistory {
     private static final int INITIAL_BYTES = 256;
+    /** Array sizes are multiples of this. */
+    private static final int GRAIN_BYTES = 256;
     /** Arrays up to this size are kept however little of them is in use: shrinking them would gain too little. */
     private static final int SHRINK_ABOVE_BYTES = 4096;
     private static final int HEADER_BYTES = Integer.BYTES + Long.BYTES + Long.BYTES;
@@ -140,7 +142,7 @@ final class PackedHistory {
         }
         if (size == 0) {
             clear();
-        } else if (bytes.length > SHRINK_ABOVE_BYTES && (tail - head) * 8 <= bytes.length) {
+        } else if (bytes.length > SHRINK_ABOVE_BYTES && (tail - head) * 4 <= bytes.length) {
             resize(tail - head); // a burst (a long message) has left the window: give its room back
         }
     }
@@ -175,6 +177,11 @@ final class PackedHistory {
         return bytes.length;
     }
 
+    /** Bytes the kept entries take; for tests. */
+    int liveBytes() {
+        return tail - head;
+    }
+
     // ---------------------------------------------------------------- room
 
     /** The most bytes {@code event}'s entry can take. */
@@ -207,7 +214,7 @@ final class PackedHistory {
             return;
         }
         int live = tail - head;
-        if (live + needed > bytes.length || (live + needed) * 8 <= bytes.length) {
+        if (live + needed > bytes.length || (live + needed) * 4 <= bytes.length) {
             resize(live + needed);
         } else {
             System.arraycopy(bytes, head, bytes, 0, live);
@@ -216,10 +223,15 @@ final class PackedHistory {
         }
     }
 
-    /** Moves the live entries to the start of a new array with room for at least twice {@code bytesWanted}. */
+    /**
+     * Moves the live entries to the start of a new array with room for half as much again as {@code bytesWanted}:
+     * enough that the entries move within it only after a third of it was appended, tight enough that a busy
+     * world's history costs about one and a half times its bytes (a power of two above twice them cost up to four).
+     */
     private void resize(int bytesWanted) {
         int live = tail - head;
-        byte[] moved = new byte[Math.max(INITIAL_BYTES, Integer.highestOneBit(bytesWanted) << 2)];
+        int room = bytesWanted + bytesWanted / 2;
+        byte[] moved = new byte[Math.max(INITIAL_BYTES, (room + GRAIN_BYTES - 1) / GRAIN_BYTES * GRAIN_BYTES)];
         System.arraycopy(bytes, head, moved, 0, live);
         bytes = moved;
         head = 0;

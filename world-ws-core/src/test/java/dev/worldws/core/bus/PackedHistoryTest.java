@@ -103,8 +103,21 @@ class PackedHistoryTest {
             history.add(chunk(seq, "short"), seq);
             history.trim(16, 0);
         }
-        assertThat(history.capacity()).isLessThanOrEqualTo(steady);
+        assertThat(history.capacity()).isLessThanOrEqualTo(4096);
         assertThat(seqs(history.since(10_098))).containsExactly(10_099L, 10_100L);
+    }
+
+    @Test
+    @DisplayName("a full window of a busy world holds at most twice the bytes of its entries")
+    void fullWindowIsCompact() {
+        for (int seq = 1; seq <= 5_000; seq++) {
+            history.add(chunk(seq, "a reply's words, " + seq), seq);
+            history.trim(256, 0);
+            if (seq > 300) {
+                assertThat(history.capacity()).as("after %d events", seq).isLessThanOrEqualTo(2 * history.liveBytes());
+            }
+        }
+        assertThat(history.size()).isEqualTo(256);
     }
 
     private static StreamEvent chunk(long seq, String text) {
