@@ -17,7 +17,8 @@ import java.util.List;
 
 /**
  * The replay history of one topic, oldest first, kept as bytes: each message, stream step, activity and system event
- * is packed into one growing array, and unpacked into an equal event only when a resume asks for it. The rare, large
+ * is packed (into a scratch array of the publishing thread, then copied) onto the end of one growing array, and
+ * unpacked into an equal event only when a resume asks for it. The rare, large
  * events (an agent's new configuration, a reloaded world) are kept as objects beside the bytes, in order.
  *
  * <p>Why: the history is the part of a busy server's heap that lives a few seconds and then dies: every event of
@@ -83,52 +84,21 @@ final class PackedHistory {
 
     /** Appends {@code event} (sequenced, of this history's world), recorded at {@code atMillis}. */
     void add(WorldEvent event, long atMillis) {
-        ensureRoom(maxLength(event));
-        int start = tail;
-        tail += Integer.BYTES;
-        putLong(atMillis);
-        putLong(event.seq());
-        if (event instanceof MessageEvent m) {
-            put(MESSAGE);
-            putInstant(m.timestamp());
-            putString(m.chatId());
-            putString(m.messageId());
-            putString(m.sender());
-            put((byte) m.senderType().ordinal());
-            putString(m.content());
-            putString(m.replyToMessageId());
-            putString(m.origin());
-        } else if (event instanceof StreamEvent s) {
-            put(STREAM);
-            putInstant(s.timestamp());
-            putString(s.chatId());
-            putString(s.agentId());
-            putString(s.messageId());
-            putString(s.replyToMessageId());
-            put((byte) s.kind().ordinal());
-            putString(s.content());
-        } else if (event instanceof ActivityEvent a) {
-            put(ACTIVITY);
-            putInstant(a.timestamp());
-            putString(a.chatId());
-            put((byte) a.kind().ordinal());
-            putInt(a.pendingOperations());
-            putInt(a.activeAgents().size());
-            for (String agent : a.activeAgents()) {
-                putString(agent);
+        Packer entry = PACKER.get();
+        try {
+            boolean keptAsObject = entry.pack(event, atMillis);
+            ensureRoom(entry.length);
+            System.arraycopy(entry.bytes, 0, bytes, tail, entry.length);
+            tail += entry.length;
+            size++;
+            if (keptAsObject) {
+                objects.addLast(event);
             }
-        } else if (event instanceof SystemEvent s) {
-            put(SYSTEM);
-            putInstant(s.timestamp());
-            putString(s.chatId());
-            putString(s.messageId());
-            putString(s.content());
-        } else {
-            put(OBJECT);
-            objects.addLast(event);
+        } finally {
+            if (entry.bytes.length > Packer.KEPT_BYTES) {
+                PACKER.remove(); // a long message's scratch is not kept by every publishing thread
+            }
         }
-        writeInt(start, tail - start);
-        size++;
     }
 
     /** Drops the oldest events while more than {@code maxSize} are kept or the oldest was recorded at or before {@code expiredMillis}. */
@@ -184,31 +154,6 @@ final class PackedHistory {
 
     // ---------------------------------------------------------------- room
 
-    /** The most bytes {@code event}'s entry can take. */
-    private static int maxLength(WorldEvent event) {
-        int length = HEADER_BYTES + 1 + Long.BYTES + Integer.BYTES + maxLength(event.chatId());
-        if (event instanceof MessageEvent m) {
-            return length + 1 + maxLength(m.messageId()) + maxLength(m.sender()) + maxLength(m.content())
-                    + maxLength(m.replyToMessageId()) + maxLength(m.origin());
-        } else if (event instanceof StreamEvent s) {
-            return length + 1 + maxLength(s.agentId()) + maxLength(s.messageId()) + maxLength(s.replyToMessageId())
-                    + maxLength(s.content());
-        } else if (event instanceof ActivityEvent a) {
-            length += 1 + 2 * Integer.BYTES;
-            for (String agent : a.activeAgents()) {
-                length += maxLength(agent);
-            }
-            return length;
-        } else if (event instanceof SystemEvent s) {
-            return length + maxLength(s.messageId()) + maxLength(s.content());
-        }
-        return HEADER_BYTES + 1;
-    }
-
-    private static int maxLength(String text) {
-        return Integer.BYTES + (text == null ? 0 : 2 * text.length());
-    }
-
     private void ensureRoom(int needed) {
         if (tail + needed <= bytes.length) {
             return;
@@ -240,57 +185,128 @@ final class PackedHistory {
 
     // ---------------------------------------------------------------- writing
 
-    private void put(byte value) {
-        bytes[tail++] = value;
-    }
+    private static final ThreadLocal<Packer> PACKER = ThreadLocal.withInitial(Packer::new);
 
-    private void putInt(int value) {
-        writeInt(tail, value);
-        tail += Integer.BYTES;
-    }
+    /** Packs one entry into a scratch array that grows as it is written; a thread reuses it for every entry. */
+    private static final class Packer {
+        static final int KEPT_BYTES = 64 * 1024;
 
-    private void putLong(long value) {
-        writeInt(tail, (int) (value >>> 32));
-        writeInt(tail + Integer.BYTES, (int) value);
-        tail += Long.BYTES;
-    }
+        byte[] bytes = new byte[512];
+        int length;
 
-    private void putInstant(Instant instant) {
-        putLong(instant.getEpochSecond());
-        putInt(instant.getNano());
-    }
-
-    /** -1 for null; else the char count, negated minus 2 when the chars follow as UTF-16 instead of Latin-1. */
-    private void putString(String text) {
-        if (text == null) {
-            putInt(-1);
-            return;
-        }
-        int length = text.length();
-        boolean latin1 = true;
-        for (int i = 0; i < length && latin1; i++) {
-            latin1 = text.charAt(i) < 0x100;
-        }
-        if (latin1) {
-            putInt(length);
-            for (int i = 0; i < length; i++) {
-                bytes[tail++] = (byte) text.charAt(i);
+        /**
+         * Packs {@code event}'s entry from the start of the scratch; true if the event is to be kept as an object (its
+         * entry then holds only the header and the tag).
+         */
+        boolean pack(WorldEvent event, long atMillis) {
+            length = Integer.BYTES; // the entry's length, written last
+            boolean keptAsObject = false;
+            putLong(atMillis);
+            putLong(event.seq());
+            if (event instanceof MessageEvent m) {
+                put(MESSAGE);
+                putInstant(m.timestamp());
+                putString(m.chatId());
+                putString(m.messageId());
+                putString(m.sender());
+                put((byte) m.senderType().ordinal());
+                putString(m.content());
+                putString(m.replyToMessageId());
+                putString(m.origin());
+            } else if (event instanceof StreamEvent s) {
+                put(STREAM);
+                putInstant(s.timestamp());
+                putString(s.chatId());
+                putString(s.agentId());
+                putString(s.messageId());
+                putString(s.replyToMessageId());
+                put((byte) s.kind().ordinal());
+                putString(s.content());
+            } else if (event instanceof ActivityEvent a) {
+                put(ACTIVITY);
+                putInstant(a.timestamp());
+                putString(a.chatId());
+                put((byte) a.kind().ordinal());
+                putInt(a.pendingOperations());
+                putInt(a.activeAgents().size());
+                for (String agent : a.activeAgents()) {
+                    putString(agent);
+                }
+            } else if (event instanceof SystemEvent s) {
+                put(SYSTEM);
+                putInstant(s.timestamp());
+                putString(s.chatId());
+                putString(s.messageId());
+                putString(s.content());
+            } else {
+                put(OBJECT);
+                keptAsObject = true;
             }
-        } else {
-            putInt(-2 - length);
-            for (int i = 0; i < length; i++) {
-                char c = text.charAt(i);
-                bytes[tail++] = (byte) (c >>> 8);
-                bytes[tail++] = (byte) c;
+            writeInt(0, length);
+            return keptAsObject;
+        }
+
+        private void room(int more) {
+            if (length + more > bytes.length) {
+                bytes = Arrays.copyOf(bytes, Math.max(2 * bytes.length, length + more));
             }
         }
-    }
 
-    private void writeInt(int at, int value) {
-        bytes[at] = (byte) (value >>> 24);
-        bytes[at + 1] = (byte) (value >>> 16);
-        bytes[at + 2] = (byte) (value >>> 8);
-        bytes[at + 3] = (byte) value;
+        private void put(byte value) {
+            room(1);
+            bytes[length++] = value;
+        }
+
+        private void putInt(int value) {
+            room(Integer.BYTES);
+            writeInt(length, value);
+            length += Integer.BYTES;
+        }
+
+        private void putLong(long value) {
+            putInt((int) (value >>> 32));
+            putInt((int) value);
+        }
+
+        private void putInstant(Instant instant) {
+            putLong(instant.getEpochSecond());
+            putInt(instant.getNano());
+        }
+
+        /** -1 for null; else the char count, negated minus 2 when the chars follow as UTF-16 instead of Latin-1. */
+        private void putString(String text) {
+            if (text == null) {
+                putInt(-1);
+                return;
+            }
+            int chars = text.length();
+            boolean latin1 = true;
+            for (int i = 0; i < chars && latin1; i++) {
+                latin1 = text.charAt(i) < 0x100;
+            }
+            if (latin1) {
+                putInt(chars);
+                room(chars);
+                for (int i = 0; i < chars; i++) {
+                    bytes[length++] = (byte) text.charAt(i);
+                }
+            } else {
+                putInt(-2 - chars);
+                room(2 * chars);
+                for (int i = 0; i < chars; i++) {
+                    char c = text.charAt(i);
+                    bytes[length++] = (byte) (c >>> 8);
+                    bytes[length++] = (byte) c;
+                }
+            }
+        }
+
+        private void writeInt(int at, int value) {
+            bytes[at] = (byte) (value >>> 24);
+            bytes[at + 1] = (byte) (value >>> 16);
+            bytes[at + 2] = (byte) (value >>> 8);
+            bytes[at + 3] = (byte) value;
+        }
     }
 
     // ---------------------------------------------------------------- reading
