@@ -243,11 +243,11 @@ final class RememberingWriter {
     }
 
     private void remember(Map<Path, Written> ofWorld, Path file, Object value) {
-        try {
-            BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-            ofWorld.put(file, new Written(value, attributes.size(), attributes.lastModifiedTime()));
-        } catch (IOException e) {
+        AtomicFiles.FileState written = AtomicFiles.FileState.of(file);
+        if (written == null) {
             ofWorld.remove(file); // unknown state: the next write is a full one
+        } else {
+            ofWorld.put(file, new Written(value, written.size(), written.modified()));
         }
     }
 
