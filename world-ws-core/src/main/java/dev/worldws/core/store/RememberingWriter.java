@@ -9,11 +9,11 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.FileTime;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -65,10 +65,38 @@ final class RememberingWriter {
         final Map<Path, Set<String>> kept = new ConcurrentHashMap<>();
     }
 
-    /** What was last written to a file: the value (for arrays, the item list) and the file's state after it. */
-    private record Written(Object value, long size, FileTime modified) {
-        List<?> items() {
-            return (List<?>) value;
+    /**
+     * What was last written to a file: the value (for arrays, the item list) and the file's size and modification
+     * time after it, or nothing known ({@code value} null) while a write is under way or after one failed. Updated in
+     * place by the thread saving the world (the caller's per-world lock orders them), so that a save makes no new
+     * map entry, key or record per file: those lived until the world's next save, long enough for every young
+     * collection in between to copy them.
+     */
+    private static final class Written {
+        private Object value;
+        private long size;
+        private long modifiedNanos;
+
+        Written(Object value, AtomicFiles.FileState state) {
+            set(value, state);
+        }
+
+        void set(Object value, AtomicFiles.FileState state) {
+            this.value = value;
+            this.size = state.size();
+            this.modifiedNanos = state.modified().to(TimeUnit.NANOSECONDS);
+        }
+
+        /** The value last written, or null if unknown; the entry then stays unknown until {@link #set} again. */
+        Object take() {
+            Object known = value;
+            value = null;
+            return known;
+        }
+
+        /** Whether the file is still as this process left it (a file hard-linked since may still be; see the caller). */
+        boolean matches(AtomicFiles.FileState onDisk) {
+            return onDisk.regular() && onDisk.size() == size && onDisk.modified().to(TimeUnit.NANOSECONDS) == modifiedNanos;
         }
     }
 
@@ -84,26 +112,27 @@ final class RememberingWriter {
      */
     <T> void write(Path worldDir, Path file, List<T> items, Function<List<T>, List<Object>> toJson) {
         Map<Path, Written> ofWorld = of(worldDir).files;
-        Written last = ofWorld.remove(file);
-        AtomicFiles.FileState onDisk = last != null && isPrefix(last.items(), items) ? AtomicFiles.FileState.of(file) : null;
-        if (onDisk != null && asWritten(onDisk, last)) {
-            if (last.items().size() == items.size()) {
-                ofWorld.put(file, last);
+        Written last = ofWorld.get(file);
+        List<?> lastItems = last == null ? null : (List<?>) last.take();
+        AtomicFiles.FileState onDisk = lastItems != null && isPrefix(lastItems, items) ? AtomicFiles.FileState.of(file) : null;
+        if (onDisk != null && last.matches(onDisk)) {
+            if (lastItems.size() == items.size()) {
+                last.value = lastItems;
                 return;
             }
-            if (!last.items().isEmpty() && !onDisk.linkedElsewhere()
-                    && append(file, last, toJson.apply(items.subList(last.items().size(), items.size())))) {
-                remember(ofWorld, file, items);
+            if (!lastItems.isEmpty() && !onDisk.linkedElsewhere()
+                    && append(file, last.size, toJson.apply(items.subList(lastItems.size(), items.size())))) {
+                remember(ofWorld, last, file, items);
                 return;
             }
         }
         byte[] whole = codec.write(toJson.apply(items));
-        if ((last == null || last.items().isEmpty()) && !items.isEmpty() && fillEmpty(file, whole)) {
-            remember(ofWorld, file, items);
+        if ((lastItems == null || lastItems.isEmpty()) && !items.isEmpty() && fillEmpty(file, whole)) {
+            remember(ofWorld, last, file, items);
             return;
         }
         if (files.write(file, whole) || AtomicFiles.singleLink(file) != null) {
-            remember(ofWorld, file, items);
+            remember(ofWorld, last, file, items);
         } // else it held these bytes and may be a link (a clone's, to its template): never appended to until written
     }
 
@@ -115,9 +144,10 @@ final class RememberingWriter {
      */
     void writeValue(Path worldDir, Path file, Object value, Supplier<byte[]> render) {
         Map<Path, Written> ofWorld = of(worldDir).files;
-        Written last = ofWorld.remove(file);
-        if (last != null && last.value().equals(value) && stillAsWritten(file, last)) {
-            ofWorld.put(file, last);
+        Written last = ofWorld.get(file);
+        Object lastValue = last == null ? null : last.take();
+        if (lastValue != null && lastValue.equals(value) && stillAsWritten(file, last)) {
+            last.value = lastValue;
             return;
         }
         if (last == null) {
@@ -125,7 +155,7 @@ final class RememberingWriter {
         } else {
             files.replace(file, render.get());
         }
-        remember(ofWorld, file, value);
+        remember(ofWorld, last, file, value);
     }
 
     /**
@@ -172,7 +202,7 @@ final class RememberingWriter {
     void rememberRead(Path worldDir, Path file, Object value, int length) {
         AtomicFiles.FileState read = AtomicFiles.singleLink(file);
         if (read != null && read.size() == length) {
-            of(worldDir).files.put(file, new Written(value, length, read.modified()));
+            of(worldDir).files.put(file, new Written(value, read));
         } // else not recorded: the first save writes the file whole, as it always may
     }
 
@@ -185,11 +215,11 @@ final class RememberingWriter {
         return written.computeIfAbsent(worldDir, dir -> new WorldWrites());
     }
 
-    private boolean append(Path file, Written last, List<Object> newItems) {
+    private boolean append(Path file, long lastSize, List<Object> newItems) {
         byte[] rendered = codec.write(newItems); // "[\n  item,\n  item\n]\n": the items at the depth they take in the file
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE,
                 LinkOption.NOFOLLOW_LINKS)) {
-            long at = last.size() - CLOSING.length;
+            long at = lastSize - CLOSING.length;
             ByteBuffer closing = ByteBuffer.allocate(CLOSING.length);
             while (closing.hasRemaining() && channel.read(closing, at + closing.position()) >= 0) {
                 // reads the three closing bytes
@@ -242,23 +272,22 @@ final class RememberingWriter {
         }
     }
 
-    private void remember(Map<Path, Written> ofWorld, Path file, Object value) {
+    /** Records {@code value} as what {@code file} holds now, in {@code last} if the file has an entry already. */
+    private static void remember(Map<Path, Written> ofWorld, Written last, Path file, Object value) {
         AtomicFiles.FileState written = AtomicFiles.FileState.of(file);
         if (written == null) {
-            ofWorld.remove(file); // unknown state: the next write is a full one
+            return; // unknown state (the entry, if any, stays unknown): the next write is a full one
+        }
+        if (last == null) {
+            ofWorld.put(file, new Written(value, written));
         } else {
-            ofWorld.put(file, new Written(value, written.size(), written.modified()));
+            last.set(value, written);
         }
     }
 
     private static boolean stillAsWritten(Path file, Written last) {
         AtomicFiles.FileState onDisk = AtomicFiles.FileState.of(file);
-        return onDisk != null && asWritten(onDisk, last);
-    }
-
-    /** Whether the file is still as this process left it (a file hard-linked since may still be; see the caller). */
-    private static boolean asWritten(AtomicFiles.FileState onDisk, Written last) {
-        return onDisk.regular() && onDisk.size() == last.size() && onDisk.modified().equals(last.modified());
+        return onDisk != null && last.matches(onDisk);
     }
 
     private static boolean isPrefix(List<?> prefix, List<?> items) {
