@@ -626,14 +626,46 @@ final class WorldRuntime {
         }
         if (memory.isEmpty()) {
             repliesCounted.remove(agentId);
-        } else {
+        } else if (known == null) {
             repliesCounted.put(agentId, new RepliesCounted(memory.size(), memory.get(memory.size() - 1), replies));
+        } else {
+            known.set(memory.size(), memory.get(memory.size() - 1), replies);
         }
         return replies;
     }
 
-    /** An agent's replies among the first {@code items} items of its memory, the last of which was {@code last}. */
-    private record RepliesCounted(int items, MemoryItem last, long replies) {}
+    /**
+     * An agent's replies among the first {@code items} items of its memory, the last of which was {@code last}.
+     * Updated in place (actor only): a new record per reply lived until the agent's next reply, long enough for the
+     * young collections in between to copy it.
+     */
+    private static final class RepliesCounted {
+        private int items;
+        private MemoryItem last;
+        private long replies;
+
+        RepliesCounted(int items, MemoryItem last, long replies) {
+            set(items, last, replies);
+        }
+
+        void set(int items, MemoryItem last, long replies) {
+            this.items = items;
+            this.last = last;
+            this.replies = replies;
+        }
+
+        int items() {
+            return items;
+        }
+
+        MemoryItem last() {
+            return last;
+        }
+
+        long replies() {
+            return replies;
+        }
+    }
 
     private void startReply(ReplyJob job) {
         Optional<Agent> found = world.agent(job.agent());
