@@ -4,6 +4,7 @@ import dev.worldws.api.TemplateName;
 import dev.worldws.api.WorldKey;
 import dev.worldws.api.spi.WorldStore;
 import dev.worldws.api.world.Agent;
+import dev.worldws.api.world.EventLogEntry;
 import dev.worldws.api.world.MemoryItem;
 import dev.worldws.api.world.World;
 import dev.worldws.core.store.WorldStores;
@@ -44,7 +45,10 @@ import org.openjdk.jmh.annotations.Warmup;
 public class StoreBenchmark {
     private static final String[] AGENTS = {"ada", "bruno", "chiara"};
 
-    /** Memory items per agent in the saved world. */
+    /** Entries in the world's event log per memory item of an agent (a chat's log holds every agent's messages). */
+    private static final int EVENTS_PER_MEMORY_ITEM = 3;
+
+    /** Memory items per agent in the saved world; its event log holds three times as many entries. */
     @Param({"10", "200"})
     public int memory;
 
@@ -71,6 +75,11 @@ public class StoreBenchmark {
                         "msg-" + i, null, agentId, Map.of()));
             }
             loaded = loaded.withAgent(agent);
+        }
+        for (int i = 0; i < memory * EVENTS_PER_MEMORY_ITEM; i++) {
+            loaded = loaded.withEventAppended(new EventLogEntry("evt-" + i, "bench-world", "main", "message",
+                    Map.of("content", "message number " + i, "sender", i % 2 == 0 ? "human" : "ada"), Map.of(),
+                    Instant.parse("2026-11-25T18:00:00Z").plusSeconds(i), i + 1, Map.of()));
         }
         world = loaded;
         store.save(key, world);

@@ -13,7 +13,9 @@ import dev.worldws.api.WorldName;
 import dev.worldws.api.WorldNotFoundException;
 import dev.worldws.api.spi.WorldStore;
 import dev.worldws.api.world.Agent;
+import dev.worldws.api.world.Chat;
 import dev.worldws.api.world.CloneMetadata;
+import dev.worldws.api.world.EventLogEntry;
 import dev.worldws.api.world.World;
 import dev.worldws.api.world.WorldConfig;
 import java.time.Clock;
@@ -230,6 +232,45 @@ public abstract class WorldStoreContract {
             World smaller = new World(clone.config(), onlyGardener, List.of(), List.of());
             store.save(ALICE_HOME, smaller);
             assertThat(store.load(ALICE_HOME)).isEqualTo(smaller);
+        }
+
+        @Test
+        @DisplayName("events of two chats, interleaved, come back grouped by chat, each chat's in order, also after more")
+        void eventsOfTwoChats() {
+            World clone = store.cloneFromTemplate(GARDEN, ALICE_HOME);
+            Chat second = new Chat("chat-2", clone.config().id(), "Second chat", clock.instant(), clock.instant(), 0,
+                    Map.of());
+            List<Chat> chats = new ArrayList<>(clone.chats());
+            chats.add(second);
+            World world = clone.withChats(chats).withEvents(List.of());
+            for (int i = 1; i <= 4; i++) {
+                world = world.withEventAppended(event("e" + i, world, i % 2 == 0 ? "chat-2" : "chat-1", i));
+            }
+            store.save(ALICE_HOME, world);
+            assertThat(store.load(ALICE_HOME)).isEqualTo(groupedByChat(world));
+
+            world = world.withEventAppended(event("e5", world, "chat-1", 5))
+                    .withEventAppended(event("e6", world, "chat-2", 6));
+            store.save(ALICE_HOME, world);
+            assertThat(store.load(ALICE_HOME).events()).extracting(EventLogEntry::id)
+                    .containsExactly("e1", "e3", "e5", "e2", "e4", "e6");
+            assertThat(store.load(ALICE_HOME)).isEqualTo(groupedByChat(world));
+
+            World oneChat = world.withEvents(world.events().stream()
+                    .filter(entry -> entry.chatId().equals("chat-1")).toList());
+            store.save(ALICE_HOME, oneChat);
+            assertThat(store.load(ALICE_HOME).events()).extracting(EventLogEntry::id).containsExactly("e1", "e3", "e5");
+        }
+
+        private EventLogEntry event(String id, World world, String chatId, int seq) {
+            return new EventLogEntry(id, world.config().id(), chatId, "message", Map.of("content", "message " + id),
+                    Map.of(), clock.instant().plusSeconds(seq), seq, Map.of());
+        }
+
+        private World groupedByChat(World world) {
+            List<EventLogEntry> grouped = new ArrayList<>(world.events());
+            grouped.sort(java.util.Comparator.comparing(EventLogEntry::chatId));
+            return world.withEvents(grouped);
         }
 
         @Test

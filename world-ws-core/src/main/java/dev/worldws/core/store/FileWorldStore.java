@@ -373,14 +373,7 @@ final class FileWorldStore implements WorldStore {
         for (Chat chat : world.chats()) {
             requireFileName("chat id", chat.id());
         }
-        // grouped (and every chat id checked) before anything is written
-        Map<String, List<EventLogEntry>> eventsByChat = new LinkedHashMap<>();
-        for (EventLogEntry event : world.events()) {
-            eventsByChat.computeIfAbsent(event.chatId(), chat -> {
-                requireFileName("chat id", chat);
-                return new ArrayList<>();
-            }).add(event);
-        }
+        Map<String, List<EventLogEntry>> eventsByChat = eventsByChat(world.events());
         // the world folder's real location is resolved once while the world is loaded (a walk of every parent with
         // readlink); later saves check with one lstat that it is still that folder, as for the folders inside it
         writer.ensureFolder(dir, dir, () -> guardWritable(dir));
@@ -433,6 +426,35 @@ final class FileWorldStore implements WorldStore {
             writer.write(dir, eventsDir.resolve(chatId + ".json"), entries, codec::eventsJson);
         });
         writer.cleanUnlessKept(dir, eventsDir, eventFiles, () -> removeStaleJson(eventsDir, eventFiles));
+    }
+
+    /**
+     * The event log grouped by chat, every chat id checked, before anything is written. A log whose events all belong
+     * to one chat (the usual case) is that chat's list as it is: copying it would cost every save the length of the
+     * conversation, and the copy, which the writer keeps as what it last wrote, would live until the world's next
+     * save.
+     */
+    private static Map<String, List<EventLogEntry>> eventsByChat(List<EventLogEntry> events) {
+        if (events.isEmpty()) {
+            return Map.of();
+        }
+        String first = events.get(0).chatId();
+        int i = 1;
+        while (i < events.size() && first.equals(events.get(i).chatId())) {
+            i++;
+        }
+        if (i == events.size()) {
+            requireFileName("chat id", first);
+            return Map.of(first, events);
+        }
+        Map<String, List<EventLogEntry>> byChat = new LinkedHashMap<>();
+        for (EventLogEntry event : events) {
+            byChat.computeIfAbsent(event.chatId(), chat -> {
+                requireFileName("chat id", chat);
+                return new ArrayList<>();
+            }).add(event);
+        }
+        return byChat;
     }
 
     private void removeStaleJson(Path dir, Set<String> keep) {
