@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.RandomAccess;
 import java.util.Set;
+import java.util.function.BiConsumer;
 
 /**
  * Deep, unmodifiable copies of JSON-like values (maps, lists, strings, numbers, booleans and nulls).
@@ -120,6 +121,17 @@ public final class Extras {
                     return keysAndValues.length / 2;
                 }
             };
+        }
+
+        @Override
+        public void forEach(BiConsumer<? super String, ? super Object> action) {
+            if (large != null) {
+                large.forEach(action);
+                return;
+            }
+            for (int i = 0; i < keysAndValues.length; i += 2) { // no entry object per key, unlike entrySet()
+                action.accept((String) keysAndValues[i], keysAndValues[i + 1]);
+            }
         }
 
         @Override
