@@ -7,14 +7,14 @@ import java.time.Instant;
  * {@code DateTimeFormatter.ISO_INSTANT} (a {@code LocalDateTime}, a {@code StringBuilder} and a printer-parser chain
  * per call) was a third of the encoding cost. The text is exactly {@code Instant.toString()}'s: seconds always, the
  * fraction in groups of three digits as long as needed (none when the nanos are 0). Years outside 1970 to 9999 take
- * {@code Instant.toString()} itself.
+ * {@code Instant.toString()} itself. Shared by the protocol's encoder and the file store's renderer.
  */
-final class IsoInstants {
+public final class IsoInstants {
     /** 9999-12-31T23:59:59Z. */
     private static final long LAST_FAST_SECOND = 253_402_300_799L;
     private static final int SECONDS_PER_DAY = 86_400;
     /** 2026-11-25T18:15:36.123456789Z. */
-    static final int MAX_CHARS = 30;
+    public static final int MAX_CHARS = 30;
 
     private IsoInstants() {}
 
@@ -28,7 +28,7 @@ final class IsoInstants {
      * Writes {@code instant} into {@code out} from {@code offset} (which has room for {@link #MAX_CHARS}); the
      * offset after it, or -1 (nothing written) for years outside 1970 to 9999.
      */
-    static int write(Instant instant, char[] out, int offset) {
+    public static int write(Instant instant, char[] out, int offset) {
         long epochSecond = instant.getEpochSecond();
         if (epochSecond < 0 || epochSecond > LAST_FAST_SECOND) {
             return -1;

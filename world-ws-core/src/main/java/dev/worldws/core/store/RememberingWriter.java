@@ -106,11 +106,12 @@ final class RememberingWriter {
     }
 
     /**
-     * Stores {@code items} in {@code file} (inside {@code worldDir}) as a JSON array rendered by {@code toJson}.
+     * Stores {@code items} in {@code file} (inside {@code worldDir}) as the JSON array {@code render} gives for them
+     * (for a sublist, the array of those items alone, at the depth they take in the file).
      *
      * @throws StorageException if neither an append nor a full rewrite succeeded
      */
-    <T> void write(Path worldDir, Path file, List<T> items, Function<List<T>, List<Object>> toJson) {
+    <T> void write(Path worldDir, Path file, List<T> items, Function<List<T>, byte[]> render) {
         Map<Path, Written> ofWorld = of(worldDir).files;
         Written last = ofWorld.get(file);
         List<?> lastItems = last == null ? null : (List<?>) last.take();
@@ -121,12 +122,12 @@ final class RememberingWriter {
                 return;
             }
             if (!lastItems.isEmpty() && !onDisk.linkedElsewhere()
-                    && append(file, last.size, toJson.apply(items.subList(lastItems.size(), items.size())))) {
+                    && append(file, last.size, render.apply(items.subList(lastItems.size(), items.size())))) {
                 remember(ofWorld, last, file, items);
                 return;
             }
         }
-        byte[] whole = codec.write(toJson.apply(items));
+        byte[] whole = render.apply(items);
         if ((lastItems == null || lastItems.isEmpty()) && !items.isEmpty() && fillEmpty(file, whole)) {
             remember(ofWorld, last, file, items);
             return;
@@ -215,8 +216,8 @@ final class RememberingWriter {
         return written.computeIfAbsent(worldDir, dir -> new WorldWrites());
     }
 
-    private boolean append(Path file, long lastSize, List<Object> newItems) {
-        byte[] rendered = codec.write(newItems); // "[\n  item,\n  item\n]\n": the items at the depth they take in the file
+    private boolean append(Path file, long lastSize, byte[] rendered) {
+        // rendered: "[\n  item,\n  item\n]\n", the items at the depth they take in the file
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE,
                 LinkOption.NOFOLLOW_LINKS)) {
             long at = lastSize - CLOSING.length;

@@ -1,5 +1,6 @@
 package dev.worldws.core.store;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.util.DefaultIndenter;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.fasterxml.jackson.core.util.Separators;
@@ -17,7 +18,9 @@ import dev.worldws.api.world.CloneMetadata;
 import dev.worldws.api.world.EventLogEntry;
 import dev.worldws.api.world.MemoryItem;
 import dev.worldws.api.world.WorldConfig;
+import dev.worldws.core.protocol.IsoInstants;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -26,6 +29,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * Maps agent-world's JSON files to the api records and back.
@@ -335,22 +339,36 @@ final class WorldCodec {
         return items;
     }
 
-    List<Object> memoryJson(List<MemoryItem> memory) {
-        List<Object> json = new ArrayList<>(memory.size());
-        for (MemoryItem item : memory) {
-            Map<String, Object> entry = new LinkedHashMap<>();
-            entry.put("role", item.role());
-            entry.put("content", escapeNewlines(item.content()));
-            putIfPresent(entry, "createdAt", format(item.createdAt()));
-            putIfPresent(entry, "sender", item.sender());
-            putIfPresent(entry, "chatId", item.chatId());
-            putIfPresent(entry, "messageId", item.messageId());
-            putIfPresent(entry, "replyToMessageId", item.replyToMessageId());
-            putIfPresent(entry, "agentId", item.agentId());
-            putExtra(entry, item.extra());
-            json.add(entry);
-        }
-        return json;
+    /**
+     * {@code memory.json}'s content for {@code memory}: the bytes {@link #write} gives for the list of the items' JSON
+     * objects (known fields first, then every extra field not written already), rendered field by field without
+     * building those objects.
+     */
+    byte[] memoryBytes(List<MemoryItem> memory) {
+        return writeArray(memory, WorldCodec::writeMemoryItem);
+    }
+
+    private static void writeMemoryItem(JsonGenerator out, MemoryItem item) throws IOException {
+        out.writeStartObject();
+        out.writeStringField("role", item.role());
+        out.writeStringField("content", escapeNewlines(item.content()));
+        writeIfPresent(out, "createdAt", item.createdAt());
+        writeIfPresent(out, "sender", item.sender());
+        writeIfPresent(out, "chatId", item.chatId());
+        writeIfPresent(out, "messageId", item.messageId());
+        writeIfPresent(out, "replyToMessageId", item.replyToMessageId());
+        writeIfPresent(out, "agentId", item.agentId());
+        writeFields(out, item.extra(), key -> switch (key) {
+            case "role", "content" -> true;
+            case "createdAt" -> item.createdAt() != null;
+            case "sender" -> item.sender() != null;
+            case "chatId" -> item.chatId() != null;
+            case "messageId" -> item.messageId() != null;
+            case "replyToMessageId" -> item.replyToMessageId() != null;
+            case "agentId" -> item.agentId() != null;
+            default -> false;
+        });
+        out.writeEndObject();
     }
 
     static String unescapeNewlines(String stored) {
@@ -426,26 +444,158 @@ final class WorldCodec {
         return entries;
     }
 
-    List<Object> eventsJson(List<EventLogEntry> entries) {
-        List<Object> json = new ArrayList<>(entries.size());
-        for (EventLogEntry entry : entries) {
-            Map<String, Object> event = new LinkedHashMap<>();
-            event.put("id", entry.id());
-            putIfPresent(event, "worldId", entry.worldId());
-            event.put("chatId", entry.chatId());
-            event.put("type", entry.type());
-            if (!entry.extra().containsKey("payload")) {
-                event.put("payload", entry.payload());
-            }
-            if (!entry.extra().containsKey("meta")) {
-                event.put("meta", entry.meta());
-            }
-            putIfPresent(event, "createdAt", format(entry.createdAt()));
-            event.put("seq", entry.seq());
-            putExtra(event, entry.extra());
-            json.add(event);
+    /**
+     * An {@code events/{chatId}.json} file's content for {@code entries}: the bytes {@link #write} gives for the list
+     * of the entries' JSON objects, rendered field by field without building them (see {@link #memoryBytes}).
+     */
+    byte[] eventsBytes(List<EventLogEntry> entries) {
+        return writeArray(entries, WorldCodec::writeEvent);
+    }
+
+    private static void writeEvent(JsonGenerator out, EventLogEntry entry) throws IOException {
+        Map<String, Object> extra = entry.extra();
+        boolean payloadInExtra = extra.containsKey("payload");
+        boolean metaInExtra = extra.containsKey("meta");
+        out.writeStartObject();
+        out.writeStringField("id", entry.id());
+        writeIfPresent(out, "worldId", entry.worldId());
+        out.writeStringField("chatId", entry.chatId());
+        out.writeStringField("type", entry.type());
+        if (!payloadInExtra) {
+            out.writeFieldName("payload");
+            writeValue(out, entry.payload());
         }
-        return json;
+        if (!metaInExtra) {
+            out.writeFieldName("meta");
+            writeValue(out, entry.meta());
+        }
+        writeIfPresent(out, "createdAt", entry.createdAt());
+        out.writeNumberField("seq", entry.seq());
+        writeFields(out, extra, key -> switch (key) {
+            case "id", "chatId", "type", "seq" -> true;
+            case "worldId" -> entry.worldId() != null;
+            case "payload" -> !payloadInExtra;
+            case "meta" -> !metaInExtra;
+            case "createdAt" -> entry.createdAt() != null;
+            default -> false;
+        });
+        out.writeEndObject();
+    }
+
+    // ---------------------------------------------------------------- streaming
+
+    /** Writes one item of an array, field by field. */
+    @FunctionalInterface
+    private interface ItemWriter<T> {
+        void write(JsonGenerator out, T item) throws IOException;
+    }
+
+    /**
+     * Renders {@code items} as {@link #write} renders a list (the same indentation and closing newline, so an append
+     * and a whole rewrite give the same bytes), each item written by {@code writeItem}: a save renders every new item
+     * of every growing file, and building a map per item (and Jackson walking it) was most of a save's garbage.
+     */
+    private <T> byte[] writeArray(List<T> items, ItemWriter<? super T> writeItem) {
+        RenderBuffer buffer = RENDER_BUFFER.get();
+        try {
+            buffer.reset();
+            try (JsonGenerator out = writer.createGenerator(buffer)) {
+                out.writeStartArray();
+                for (T item : items) {
+                    writeItem.write(out, item);
+                }
+                out.writeEndArray();
+            }
+            buffer.write('\n');
+            return buffer.toByteArray();
+        } catch (IOException | UncheckedIOException e) {
+            throw new IllegalStateException("cannot serialize a world value: " + e.getMessage(), e);
+        } finally {
+            if (buffer.capacity() > RenderBuffer.KEPT_BYTES) {
+                RENDER_BUFFER.remove();
+            }
+        }
+    }
+
+    private static void writeIfPresent(JsonGenerator out, String field, String value) throws IOException {
+        if (value != null) {
+            out.writeStringField(field, value);
+        }
+    }
+
+    /** Writes {@code instant} as {@link #format} does, from a scratch array instead of a new string. */
+    private static void writeIfPresent(JsonGenerator out, String field, Instant instant) throws IOException {
+        if (instant == null) {
+            return;
+        }
+        char[] text = INSTANT_TEXT.get();
+        int end = IsoInstants.write(instant, text, 0);
+        if (end < 0) {
+            out.writeStringField(field, format(instant));
+            return;
+        }
+        if (instant.getNano() == 0) { // "…:36Z" -> "…:36.000Z", as agent-world writes whole seconds
+            end--;
+            for (char c : WHOLE_SECOND_SUFFIX) {
+                text[end++] = c;
+            }
+        }
+        out.writeFieldName(field);
+        out.writeString(text, 0, end);
+    }
+
+    private static final char[] WHOLE_SECOND_SUFFIX = {'.', '0', '0', '0', 'Z'};
+    private static final ThreadLocal<char[]> INSTANT_TEXT = ThreadLocal.withInitial(() -> new char[IsoInstants.MAX_CHARS]);
+
+    /**
+     * The fields of {@code fields} in order, but those {@code written} says were written already (known fields). The
+     * keys of every map a record holds are strings ({@code Extras} makes them so).
+     */
+    private static void writeFields(JsonGenerator out, Map<?, ?> fields, Predicate<String> written) {
+        fields.forEach((rawKey, value) -> {
+            String key = String.valueOf(rawKey);
+            if (!written.test(key)) {
+                try {
+                    out.writeFieldName(key);
+                    writeValue(out, value);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+        });
+    }
+
+    /**
+     * Writes a JSON value as Jackson's default serializers would (what {@link #write} does with the maps, lists,
+     * strings, numbers and booleans that parsed JSON and the api records hold), without an entry object per map
+     * key; any other value goes to Jackson.
+     */
+    private static void writeValue(JsonGenerator out, Object value) throws IOException {
+        if (value == null) {
+            out.writeNull();
+        } else if (value instanceof String text) {
+            out.writeString(text);
+        } else if (value instanceof Map<?, ?> map) {
+            out.writeStartObject();
+            writeFields(out, map, key -> false);
+            out.writeEndObject();
+        } else if (value instanceof List<?> list) {
+            out.writeStartArray();
+            for (Object item : list) {
+                writeValue(out, item);
+            }
+            out.writeEndArray();
+        } else if (value instanceof Integer || value instanceof Short || value instanceof Byte) {
+            out.writeNumber(((Number) value).intValue());
+        } else if (value instanceof Long number) {
+            out.writeNumber(number);
+        } else if (value instanceof Double number) {
+            out.writeNumber(number);
+        } else if (value instanceof Boolean bool) {
+            out.writeBoolean(bool);
+        } else {
+            out.writeObject(value); // BigDecimal, BigInteger, Float, other objects: Jackson's serializers
+        }
     }
 
     // ---------------------------------------------------------------- helpers

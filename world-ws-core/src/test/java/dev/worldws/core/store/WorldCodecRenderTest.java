@@ -1,0 +1,159 @@
+package dev.worldws.core.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.worldws.api.world.EventLogEntry;
+import dev.worldws.api.world.MemoryItem;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The growing files are rendered field by field; these tests hold them to the format the store has always written:
+ * the list of each item's JSON object (known fields first, then every extra field not written already, in order)
+ * rendered by Jackson with the store's indentation.
+ */
+@DisplayName("rendering memory and event files field by field")
+class WorldCodecRenderTest {
+    private static final Instant AT = Instant.parse("2026-11-26T12:00:00.120Z");
+
+    private final WorldCodec codec = new WorldCodec();
+
+    @Test
+    @DisplayName("memory items give the bytes of their JSON objects, odd extras, collisions and escaping included")
+    void memoryAsObjects() {
+        List<MemoryItem> items = List.of(
+                new MemoryItem("user", "first line\nsecond line", AT, "human", "chat-1", "msg-1", null, "ada",
+                        Map.of()),
+                new MemoryItem("assistant", "é ✓ \"quoted\" \\ tab\t", null, null, null, null, "msg-1", null,
+                        with(oddExtra(), "sender", "kept: the item has no sender")),
+                new MemoryItem("tool", "", Instant.parse("2026-11-26T12:00:00Z"), "ada", "chat-2", "msg-3", "msg-2",
+                        "ada", collidingExtra()));
+
+        assertThat(text(codec.memoryBytes(items))).isEqualTo(text(codec.write(memoryObjects(items))));
+        assertThat(text(codec.memoryBytes(List.of()))).isEqualTo("[]\n");
+    }
+
+    @Test
+    @DisplayName("event log entries give the bytes of their JSON objects, payload and meta in extra included")
+    void eventsAsObjects() {
+        Map<String, Object> payloadInExtra = new LinkedHashMap<>();
+        payloadInExtra.put("payload", "not an object");
+        payloadInExtra.put("note", List.of(1, 2.5, true));
+        List<EventLogEntry> entries = List.of(
+                new EventLogEntry("e1", "world", "chat-1", "message", Map.of("content", "hi\nthere"),
+                        Map.of("sender", "human", "deliveredToAgents", List.of("ada", "bo")), AT, 1, Map.of()),
+                new EventLogEntry("e2", null, "chat-1", "system", Map.of(), Map.of(), null, 2, oddExtra()),
+                new EventLogEntry("e2b", "world", "chat-1", "system", Map.of(), Map.of(),
+                        Instant.parse("2026-11-26T12:00:00.123456789Z"), 3, Map.of()),
+                new EventLogEntry("e2c", "world", "chat-1", "system", Map.of(), Map.of(),
+                        Instant.parse("1969-07-20T20:17:40.000001Z"), 3, Map.of()),
+                new EventLogEntry("e3", "world", "chat-1", "message", Map.of(), oddExtra(), AT, Long.MAX_VALUE,
+                        payloadInExtra),
+                new EventLogEntry("e4", "world", "chat-1", "message", oddExtra(), Map.of(), AT, 4,
+                        Map.of("meta", List.of(), "worldId", "other", "createdAt", "then")));
+
+        assertThat(text(codec.eventsBytes(entries))).isEqualTo(text(codec.write(eventObjects(entries))));
+    }
+
+    @Test
+    @DisplayName("what is rendered loads back equal")
+    void roundTrip() {
+        List<MemoryItem> items = List.of(new MemoryItem("assistant", "a\nb", AT, "ada", "chat-1", "m", null, "ada",
+                Map.of("tool_calls", List.of("x", 2, Map.of("nested", true)))));
+        List<Object> parsed = codec.readArray(codec.memoryBytes(items), "memory.json");
+        assertThat(codec.memory(parsed, "memory.json")).isEqualTo(items);
+    }
+
+    private static Map<String, Object> oddExtra() {
+        Map<String, Object> nested = new LinkedHashMap<>();
+        nested.put("null", null);
+        nested.put("list", Arrays.asList("x", null, 3L, List.of()));
+        nested.put("empty", Map.of());
+        Map<String, Object> extra = new LinkedHashMap<>();
+        extra.put("int", 7);
+        extra.put("long", 1L << 40);
+        extra.put("double", 0.1);
+        extra.put("big", new BigDecimal("12345678901234567890.5"));
+        extra.put("huge", new BigInteger("123456789012345678901234567890"));
+        extra.put("float", 1.5f);
+        extra.put("bool", false);
+        extra.put("nothing", null);
+        extra.put("nested", nested);
+        return extra;
+    }
+
+    private static Map<String, Object> with(Map<String, Object> extra, String key, Object value) {
+        extra.put(key, value);
+        return extra;
+    }
+
+    /** Extra fields named like known ones: those whose known field is written are left out, the others kept. */
+    private static Map<String, Object> collidingExtra() {
+        Map<String, Object> extra = new LinkedHashMap<>();
+        extra.put("role", "shadowed");
+        extra.put("createdAt", "shadowed too");
+        extra.put("tool_calls", List.of(Map.of("id", "call-1")));
+        return extra;
+    }
+
+    // the format as the store wrote it before rendering field by field: a JSON object per item
+
+    private static List<Object> memoryObjects(List<MemoryItem> items) {
+        List<Object> json = new ArrayList<>();
+        for (MemoryItem item : items) {
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("role", item.role());
+            entry.put("content", item.content().replace("\n", "\\n"));
+            putIfPresent(entry, "createdAt", WorldCodec.format(item.createdAt()));
+            putIfPresent(entry, "sender", item.sender());
+            putIfPresent(entry, "chatId", item.chatId());
+            putIfPresent(entry, "messageId", item.messageId());
+            putIfPresent(entry, "replyToMessageId", item.replyToMessageId());
+            putIfPresent(entry, "agentId", item.agentId());
+            item.extra().forEach(entry::putIfAbsent);
+            json.add(entry);
+        }
+        return json;
+    }
+
+    private static List<Object> eventObjects(List<EventLogEntry> entries) {
+        List<Object> json = new ArrayList<>();
+        for (EventLogEntry entry : entries) {
+            Map<String, Object> event = new LinkedHashMap<>();
+            event.put("id", entry.id());
+            putIfPresent(event, "worldId", entry.worldId());
+            event.put("chatId", entry.chatId());
+            event.put("type", entry.type());
+            if (!entry.extra().containsKey("payload")) {
+                event.put("payload", entry.payload());
+            }
+            if (!entry.extra().containsKey("meta")) {
+                event.put("meta", entry.meta());
+            }
+            putIfPresent(event, "createdAt", WorldCodec.format(entry.createdAt()));
+            event.put("seq", entry.seq());
+            entry.extra().forEach(event::putIfAbsent);
+            json.add(event);
+        }
+        return json;
+    }
+
+    private static void putIfPresent(Map<String, Object> json, String key, Object value) {
+        if (value != null) {
+            json.put(key, value);
+        }
+    }
+
+    private static String text(byte[] bytes) {
+        return new String(bytes, StandardCharsets.UTF_8);
+    }
+}
