@@ -149,13 +149,17 @@ class AtomicFiles {
                         (FileTime) attributes.get("lastModifiedTime"),
                         attributes.get("nlink") instanceof Integer links ? links : -1);
             } catch (UnsupportedOperationException | IllegalArgumentException e) {
-                return basic(file);
+                return withoutLinks(file);
             } catch (IOException e) {
                 return null;
             }
         }
 
-        private static FileState basic(Path file) {
+        /**
+         * The state of {@code file} without its link count ({@code -1}), for checks that need only its kind, size and
+         * time: the same one {@code stat}, but read into one attributes object instead of a map of named attributes.
+         */
+        static FileState withoutLinks(Path file) {
             try {
                 BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class,
                         LinkOption.NOFOLLOW_LINKS);

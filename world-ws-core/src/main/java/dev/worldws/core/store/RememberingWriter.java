@@ -275,7 +275,7 @@ final class RememberingWriter {
 
     /** Records {@code value} as what {@code file} holds now, in {@code last} if the file has an entry already. */
     private static void remember(Map<Path, Written> ofWorld, Written last, Path file, Object value) {
-        AtomicFiles.FileState written = AtomicFiles.FileState.of(file);
+        AtomicFiles.FileState written = AtomicFiles.FileState.withoutLinks(file);
         if (written == null) {
             return; // unknown state (the entry, if any, stays unknown): the next write is a full one
         }
@@ -287,7 +287,7 @@ final class RememberingWriter {
     }
 
     private static boolean stillAsWritten(Path file, Written last) {
-        AtomicFiles.FileState onDisk = AtomicFiles.FileState.of(file);
+        AtomicFiles.FileState onDisk = AtomicFiles.FileState.withoutLinks(file);
         return onDisk != null && last.matches(onDisk);
     }
 
