@@ -118,8 +118,10 @@ export async function openVisitor(browser, url, { resumeToken, viewport = { widt
   const page = await context.newPage();
   page.problems = [];
   page.on('console', (message) => {
-    // While the server is away chromium itself logs each refused connection; that is the network, not the page.
-    const network = /net::ERR_|WebSocket connection to .* failed/.test(message.text());
+    // While the server is away chromium itself logs each refused connection; that is the network, not the page. So
+    // is a 503: a server in its shutdown grace answers every new request so (a reconnect attempt of the page may ask
+    // the REST side whether its resume token expired just then).
+    const network = /net::ERR_|WebSocket connection to .* failed|status of 503 \(Service Unavailable\)/.test(message.text());
     if (message.type() === 'error' && !network) page.problems.push(`console: ${message.text()}`);
   });
   page.on('pageerror', (error) => page.problems.push(`page error: ${error.message}`));
