@@ -11,6 +11,7 @@ import dev.worldws.api.protocol.ServerMessage;
 import dev.worldws.api.protocol.ServerPayload;
 import dev.worldws.api.spi.Transport;
 import dev.worldws.core.protocol.ProtocolException;
+import dev.worldws.core.protocol.Utf8;
 import java.lang.System.Logger.Level;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -102,7 +103,7 @@ final class Connection implements ConnectionHandler {
         if (cleanedUp.get() || closing) {
             return;
         }
-        int bytes = Frame.utf8Length(text);
+        int bytes = Utf8.length(text);
         countIn(bytes);
         if (bytes > engine.limits.maxMessageBytes()) {
             onTooLarge(bytes);

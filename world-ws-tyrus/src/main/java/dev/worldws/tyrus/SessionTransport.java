@@ -1,6 +1,7 @@
 package dev.worldws.tyrus;
 
 import dev.worldws.api.spi.Transport;
+import dev.worldws.core.protocol.Utf8;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.SendResult;
 import jakarta.websocket.Session;
@@ -125,7 +126,7 @@ final class SessionTransport implements Transport {
         noteClientId(texts.get(0));
         int bytes = 0;
         for (String text : texts) {
-            bytes += utf8Length(text);
+            bytes += Utf8.length(text);
         }
         PendingSend pending = new PendingSend(texts, bytes, result);
         queuedBytes.addAndGet(pending.bytes);
@@ -271,27 +272,6 @@ final class SessionTransport implements Transport {
             end--;
         }
         return reason.substring(0, end);
-    }
-
-    static int utf8Length(CharSequence text) {
-        int bytes = 0;
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (c < 0x80) {
-                bytes += 1;
-            } else if (c < 0x800) {
-                bytes += 2;
-            } else if (Character.isHighSurrogate(c) && i + 1 < text.length()
-                    && Character.isLowSurrogate(text.charAt(i + 1))) {
-                bytes += 4;
-                i++;
-            } else if (Character.isSurrogate(c)) {
-                bytes += 1; // a lone surrogate is encoded as '?'
-            } else {
-                bytes += 3;
-            }
-        }
-        return bytes;
     }
 
     @Override

@@ -4,6 +4,7 @@ import dev.worldws.api.protocol.CloseCodes;
 import dev.worldws.core.ConnectionHandler;
 import dev.worldws.core.Principal;
 import dev.worldws.core.WorldWsEngine;
+import dev.worldws.core.protocol.Utf8;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.Endpoint;
 import jakarta.websocket.EndpointConfig;
@@ -87,11 +88,11 @@ public final class WorldWsEndpoint extends Endpoint {
     private static void onText(ConnectionHandler handler, String text, int limit) {
         // chars <= bytes <= 3 * chars for UTF-8, so only long texts need counting
         if (text.length() > limit) {
-            handler.onTooLarge(SessionTransport.utf8Length(text));
+            handler.onTooLarge(Utf8.length(text));
             return;
         }
         if ((long) text.length() * 3 > limit) {
-            int bytes = SessionTransport.utf8Length(text);
+            int bytes = Utf8.length(text);
             if (bytes > limit) {
                 handler.onTooLarge(bytes);
                 return;
