@@ -129,7 +129,12 @@ class AtomicFiles {
 
     /** Writes all of {@code bytes} into {@code channel} from {@code position} on. */
     static void writeAt(FileChannel channel, byte[] bytes, long position) throws IOException {
-        ByteBuffer buffer = ByteBuffer.wrap(bytes);
+        writeAt(channel, bytes, bytes.length, position);
+    }
+
+    /** Writes the first {@code length} bytes of {@code bytes} into {@code channel} from {@code position} on. */
+    static void writeAt(FileChannel channel, byte[] bytes, int length, long position) throws IOException {
+        ByteBuffer buffer = ByteBuffer.wrap(bytes, 0, length);
         while (buffer.hasRemaining()) {
             channel.write(buffer, position + buffer.position());
         }

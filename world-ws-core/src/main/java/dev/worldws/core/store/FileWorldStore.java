@@ -393,7 +393,7 @@ final class FileWorldStore implements WorldStore {
                 writer.writeValue(dir, promptFile, agent.systemPrompt(),
                         () -> agent.systemPrompt().getBytes(StandardCharsets.UTF_8));
             }
-            writer.write(dir, agentDir.resolve(MEMORY), agent.memory(), codec::memoryBytes);
+            writer.write(dir, agentDir.resolve(MEMORY), agent.memory(), codec::renderMemory);
         }
         writer.cleanUnlessKept(dir, agentsDir, agentFolders, () -> {
             for (Path agentDir : children(agentsDir, Files::isDirectory)) {
@@ -423,7 +423,7 @@ final class FileWorldStore implements WorldStore {
         Set<String> eventFiles = new HashSet<>();
         eventsByChat.forEach((chatId, entries) -> {
             eventFiles.add(chatId + ".json");
-            writer.write(dir, eventsDir.resolve(chatId + ".json"), entries, codec::eventsBytes);
+            writer.write(dir, eventsDir.resolve(chatId + ".json"), entries, codec::renderEvents);
         });
         writer.cleanUnlessKept(dir, eventsDir, eventFiles, () -> removeStaleJson(eventsDir, eventFiles));
     }

@@ -111,7 +111,7 @@ final class RememberingWriter {
      *
      * @throws StorageException if neither an append nor a full rewrite succeeded
      */
-    <T> void write(Path worldDir, Path file, List<T> items, Function<List<T>, byte[]> render) {
+    <T> void write(Path worldDir, Path file, List<T> items, Function<List<T>, WorldCodec.Rendered> render) {
         Map<Path, Written> ofWorld = of(worldDir).files;
         Written last = ofWorld.get(file);
         List<?> lastItems = last == null ? null : (List<?>) last.take();
@@ -127,7 +127,7 @@ final class RememberingWriter {
                 return;
             }
         }
-        byte[] whole = render.apply(items);
+        byte[] whole = render.apply(items).copy();
         if ((lastItems == null || lastItems.isEmpty()) && !items.isEmpty() && fillEmpty(file, whole)) {
             remember(ofWorld, last, file, items);
             return;
@@ -216,7 +216,7 @@ final class RememberingWriter {
         return written.computeIfAbsent(worldDir, dir -> new WorldWrites());
     }
 
-    private boolean append(Path file, long lastSize, byte[] rendered) {
+    private boolean append(Path file, long lastSize, WorldCodec.Rendered rendered) {
         // rendered: "[\n  item,\n  item\n]\n", the items at the depth they take in the file
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE,
                 LinkOption.NOFOLLOW_LINKS)) {
@@ -228,8 +228,8 @@ final class RememberingWriter {
             if (closing.hasRemaining() || !java.util.Arrays.equals(closing.array(), CLOSING)) {
                 return false;
             }
-            rendered[0] = ','; // the items follow the last stored one; "[" opened the array in the rendering only
-            AtomicFiles.writeAt(channel, rendered, at);
+            rendered.scratch()[0] = ','; // the items follow the last stored one; "[" opened the array in the rendering only
+            AtomicFiles.writeAt(channel, rendered.scratch(), rendered.length(), at);
             if (files.forces()) {
                 channel.force(false);
             }

@@ -197,6 +197,11 @@ final class WorldCodec {
         int capacity() {
             return buf.length;
         }
+
+        /** The buffer itself, its first {@link #size} bytes written: no copy. */
+        byte[] array() {
+            return buf;
+        }
     }
 
     // ---------------------------------------------------------------- world config.json
@@ -345,6 +350,11 @@ final class WorldCodec {
      * building those objects.
      */
     byte[] memoryBytes(List<MemoryItem> memory) {
+        return renderMemory(memory).copy();
+    }
+
+    /** {@link #memoryBytes} in the thread's render buffer, without the copy. */
+    Rendered renderMemory(List<MemoryItem> memory) {
         return writeArray(memory, WorldCodec::writeMemoryItem);
     }
 
@@ -449,7 +459,22 @@ final class WorldCodec {
      * of the entries' JSON objects, rendered field by field without building them (see {@link #memoryBytes}).
      */
     byte[] eventsBytes(List<EventLogEntry> entries) {
+        return renderEvents(entries).copy();
+    }
+
+    /** {@link #eventsBytes} in the thread's render buffer, without the copy. */
+    Rendered renderEvents(List<EventLogEntry> entries) {
         return writeArray(entries, WorldCodec::writeEvent);
+    }
+
+    /**
+     * Rendered bytes still in the rendering thread's buffer: the first {@code length} bytes of {@code scratch}, valid
+     * until that thread renders again. An append writes them straight to the file; {@link #copy} keeps them longer.
+     */
+    record Rendered(byte[] scratch, int length) {
+        byte[] copy() {
+            return java.util.Arrays.copyOf(scratch, length);
+        }
     }
 
     private static void writeEvent(JsonGenerator out, EventLogEntry entry) throws IOException {
@@ -492,10 +517,10 @@ final class WorldCodec {
 
     /**
      * Renders {@code items} as {@link #write} renders a list (the same indentation and closing newline, so an append
-     * and a whole rewrite give the same bytes), each item written by {@code writeItem}: a save renders every new item
+     * and a whole rewrite give the same bytes), into the thread's buffer, each item written by {@code writeItem}: a save renders every new item
      * of every growing file, and building a map per item (and Jackson walking it) was most of a save's garbage.
      */
-    private <T> byte[] writeArray(List<T> items, ItemWriter<? super T> writeItem) {
+    private <T> Rendered writeArray(List<T> items, ItemWriter<? super T> writeItem) {
         RenderBuffer buffer = RENDER_BUFFER.get();
         try {
             buffer.reset();
@@ -507,7 +532,7 @@ final class WorldCodec {
                 out.writeEndArray();
             }
             buffer.write('\n');
-            return buffer.toByteArray();
+            return new Rendered(buffer.array(), buffer.size());
         } catch (IOException | UncheckedIOException e) {
             throw new IllegalStateException("cannot serialize a world value: " + e.getMessage(), e);
         } finally {
@@ -552,6 +577,9 @@ final class WorldCodec {
      * keys of every map a record holds are strings ({@code Extras} makes them so).
      */
     private static void writeFields(JsonGenerator out, Map<?, ?> fields, Predicate<String> written) {
+        if (fields.isEmpty()) {
+            return; // Map.of() walks an iterator even when empty
+        }
         fields.forEach((rawKey, value) -> {
             String key = String.valueOf(rawKey);
             if (!written.test(key)) {
