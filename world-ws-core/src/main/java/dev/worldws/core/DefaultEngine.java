@@ -66,6 +66,10 @@ final class DefaultEngine implements WorldWsEngine {
     final Heartbeat heartbeat;
     final String nodeId;
     final Duration replyTimeout;
+    /** How long after going idle a changed world is written ({@link WorldWsEngineBuilder#saveDelay}). */
+    final long saveDelayMillis;
+    /** The longest a change of a world that never goes idle waits for its save. */
+    final long saveMaxDelayMillis;
     final int historyLimit;
     final ProtocolCodec codec = ProtocolCodec.shared();
     private final AgentResponder defaultResponder;
@@ -131,6 +135,8 @@ final class DefaultEngine implements WorldWsEngine {
         this.heartbeat = builder.heartbeat;
         this.nodeId = builder.nodeId;
         this.replyTimeout = builder.replyTimeout;
+        this.saveDelayMillis = builder.saveDelay.toMillis();
+        this.saveMaxDelayMillis = Math.max(WorldRuntime.SAVE_MAX_DELAY_MILLIS, saveDelayMillis);
         this.historyLimit = builder.historyLimit;
         this.defaultResponder = builder.responder;
         this.responders = Map.copyOf(builder.responders);

@@ -60,11 +60,14 @@ import java.util.concurrent.TimeoutException;
 final class WorldRuntime {
     private static final System.Logger LOG = System.getLogger(WorldRuntime.class.getName());
     private static final String DEFAULT_CHAT = "default";
-    /** How long after going idle a changed world is written: coalesces the saves of busy worlds. */
+    /**
+     * How long after going idle a changed world is written by default: coalesces the saves of busy worlds
+     * ({@link WorldWsEngineBuilder#saveDelay} sets it).
+     */
     static final long SAVE_DELAY_MILLIS = 1000;
     /**
-     * The longest a change waits for its save when the world never goes idle (sustained chat): what a crash can
-     * lose at most, plus one write.
+     * The longest a change waits for its save when the world never goes idle (sustained chat), unless the save delay
+     * is longer: what a crash can lose at most, plus one write.
      */
     static final long SAVE_MAX_DELAY_MILLIS = 5000;
     /**
@@ -922,7 +925,7 @@ final class WorldRuntime {
             }
         });
         try {
-            engine.scheduler.schedule(saveLater, SAVE_DELAY_MILLIS, TimeUnit.MILLISECONDS);
+            engine.scheduler.schedule(saveLater, engine.saveDelayMillis, TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException e) {
             saveScheduled = false;
             trySave();
@@ -930,9 +933,10 @@ final class WorldRuntime {
     }
 
     /**
-     * The world changed: it is written {@link #SAVE_DELAY_MILLIS} after it next goes idle, and, in a world that is
+     * The world changed: it is written the engine's save delay after it next goes idle, and, in a world that is
      * never idle that long (sustained chat, long streamed replies), with the first change or stream step that comes
-     * {@link #SAVE_MAX_DELAY_MILLIS} after the oldest unsaved change. No timer per world: a busy world has events.
+     * {@link #SAVE_MAX_DELAY_MILLIS} (or the save delay, if longer) after the oldest unsaved change. No timer per
+     * world: a busy world has events.
      */
     private void markDirty() {
         if (!dirty) {
@@ -944,7 +948,7 @@ final class WorldRuntime {
     }
 
     private void saveIfOverdue() {
-        if (dirty && engine.clock.millis() - dirtySinceMillis >= SAVE_MAX_DELAY_MILLIS && state() == State.ACTIVE) {
+        if (dirty && engine.clock.millis() - dirtySinceMillis >= engine.saveMaxDelayMillis && state() == State.ACTIVE) {
             trySave();
         }
     }

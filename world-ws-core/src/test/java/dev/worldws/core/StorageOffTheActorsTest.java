@@ -1,6 +1,7 @@
 package dev.worldws.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.worldws.api.AgentId;
 import dev.worldws.api.TemplateName;
@@ -99,6 +100,39 @@ class StorageOffTheActorsTest {
         store.release();
         engine.shutdown(Duration.ZERO).toCompletableFuture().get(10, TimeUnit.SECONDS);
         assertThat(agentMemory(store.load(WorldKey.of("ann", "w")))).contains("first", "second");
+    }
+
+    @Test
+    @DisplayName("the builder's save delay: a world is written when that delay after going idle falls due, not before")
+    void saveDelayFromTheBuilder() throws Exception {
+        ExecutorService disk = Executors.newSingleThreadExecutor();
+        try {
+            WorldWsEngine engine = start(WorldWsEngine.builder().executor(workers).storageExecutor(disk)
+                    .saveDelay(Duration.ofSeconds(3)));
+            WireClient cy = WireClient.connect(engine, TestWorlds.user("cy"));
+            cy.select("workshop", "w");
+            cy.chat("remember me");
+            cy.untilIdle();
+            idleSaveDue(cy); // the default delay: one second
+            String sync = cy.send("chat_history", Map.of());
+            cy.nextMatching(m -> sync.equals(m.path("replyTo").asText()));
+            disk.submit(() -> null).get(10, TimeUnit.SECONDS); // a save handed over by now would have started
+            assertThat(store.started).as("not written a second after going idle").isEmpty();
+
+            scheduler.advance(Duration.ofSeconds(2));
+            World written = store.started.poll(10, TimeUnit.SECONDS);
+            assertThat(written).as("written three seconds after going idle").isNotNull();
+            assertThat(agentMemory(written)).contains("remember me");
+        } finally {
+            disk.shutdownNow();
+        }
+    }
+
+    @Test
+    @DisplayName("a builder's save delay must be positive")
+    void saveDelayMustBePositive() {
+        assertThatThrownBy(() -> WorldWsEngine.builder().saveDelay(Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("saveDelay");
     }
 
     @Test
