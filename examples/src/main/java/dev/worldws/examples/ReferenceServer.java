@@ -49,6 +49,7 @@ public final class ReferenceServer implements AutoCloseable {
                 .limits(Limits.defaults().withMaxMessageBytes(config.maxMessageBytes()))
                 .heartbeat(Heartbeat.of(config.heartbeatInterval(), config.heartbeatTimeout()))
                 .anonymousGracePeriod(config.anonymousGrace())
+                .saveDelay(config.saveDelay())
                 .resumeTokenSecret(ResumeSecret.resolve(config.resumeSecret(), layout.dataDir()))
                 .build();
         RestApi rest = new RestApi(engine, config, () -> !shuttingDown, Clock.systemUTC());

@@ -43,11 +43,13 @@ import java.util.function.Predicate;
  *        operating system's write-back ({@code write-back}); see {@link Durability}
  * @param templateLinks whose clones hard-link the template's files instead of copying them ({@code guests}, the
  *        default: anonymous users, whose worlds are deleted when they leave); see {@link TemplateLinks}
+ * @param saveDelay how long after a world goes idle its changes are written (1 s); longer means fewer saves and a
+ *        longer window of unsaved changes, see {@code WorldWsEngineBuilder.saveDelay}
  */
 public record ServerConfig(String host, int port, String path, Path dataDir, Optional<String> jwtSecret,
         boolean tokenRequired, int maxMessageBytes, Duration heartbeatInterval, Duration heartbeatTimeout,
         Duration anonymousGrace, Duration shutdownGrace, boolean webSocketEnabled, Optional<String> resumeSecret,
-        Durability durability, TemplateLinks templateLinks) {
+        Durability durability, TemplateLinks templateLinks, Duration saveDelay) {
 
     /**
      * Whose worlds are cloned with hard links to the template's files: cheaper clones (no new file per template file
@@ -77,7 +79,8 @@ public record ServerConfig(String host, int port, String path, Path dataDir, Opt
             boolean tokenRequired, int maxMessageBytes, Duration heartbeatInterval, Duration heartbeatTimeout,
             Duration anonymousGrace, Duration shutdownGrace, boolean webSocketEnabled) {
         this(host, port, path, dataDir, jwtSecret, tokenRequired, maxMessageBytes, heartbeatInterval, heartbeatTimeout,
-                anonymousGrace, shutdownGrace, webSocketEnabled, Optional.empty(), Durability.FSYNC, TemplateLinks.GUESTS);
+                anonymousGrace, shutdownGrace, webSocketEnabled, Optional.empty(), Durability.FSYNC, TemplateLinks.GUESTS,
+                Duration.ofSeconds(1));
     }
 
     /** Like the record's own, but never shows the secrets (configurations end up in logs). */
@@ -89,7 +92,7 @@ public record ServerConfig(String host, int port, String path, Path dataDir, Opt
                 + ", heartbeatTimeout=" + heartbeatTimeout + ", anonymousGrace=" + anonymousGrace
                 + ", shutdownGrace=" + shutdownGrace + ", webSocketEnabled=" + webSocketEnabled
                 + ", resumeSecret=" + (resumeSecret.isPresent() ? "(set)" : "(kept in the data directory)")
-                + ", durability=" + durability + ", templateLinks=" + templateLinks + "]";
+                + ", durability=" + durability + ", templateLinks=" + templateLinks + ", saveDelay=" + saveDelay + "]";
     }
 
     /** Every setting: flag name, environment variable, default, meaning. */
@@ -112,7 +115,9 @@ public record ServerConfig(String host, int port, String path, Path dataDir, Opt
                     + "the OS (a power loss may lose the last seconds)"),
             new Setting("template-links", "guests", "whose clones hard-link the template's files instead of copying "
                     + "them: guests (anonymous users), all, none; a template file edited in place then changes "
-                    + "those worlds too"));
+                    + "those worlds too"),
+            new Setting("save-delay", "1s", "how long after a world goes idle its changes are written; longer = "
+                    + "fewer saves (less CPU under sustained chat), a longer window of unsaved changes"));
 
     public ServerConfig {
         Objects.requireNonNull(host, "host");
@@ -122,6 +127,10 @@ public record ServerConfig(String host, int port, String path, Path dataDir, Opt
         Objects.requireNonNull(resumeSecret, "resumeSecret");
         Objects.requireNonNull(durability, "durability");
         Objects.requireNonNull(templateLinks, "templateLinks");
+        Objects.requireNonNull(saveDelay, "saveDelay");
+        if (saveDelay.isNegative() || saveDelay.isZero()) {
+            throw new IllegalArgumentException("save-delay must be positive (was " + saveDelay + ")");
+        }
         if (resumeSecret.isPresent()
                 && resumeSecret.get().getBytes(java.nio.charset.StandardCharsets.UTF_8).length < ResumeSecret.MIN_BYTES) {
             throw new IllegalArgumentException("resume-secret must have at least " + ResumeSecret.MIN_BYTES + " bytes");
@@ -144,40 +153,91 @@ public record ServerConfig(String host, int port, String path, Path dataDir, Opt
 
     /** Same as {@link #defaults()} with another port and data directory: handy in tests. */
     public static ServerConfig local(int port, Path dataDir) {
-        ServerConfig d = defaults();
-        return new ServerConfig(d.host, port, d.path, dataDir, d.jwtSecret, d.tokenRequired, d.maxMessageBytes,
-                d.heartbeatInterval, d.heartbeatTimeout, d.anonymousGrace, d.shutdownGrace, d.webSocketEnabled,
-                d.resumeSecret, d.durability, d.templateLinks);
+        Draft draft = new Draft(defaults());
+        draft.port = port;
+        draft.dataDir = dataDir;
+        return draft.done();
     }
 
     public ServerConfig withJwtSecret(String secret) {
-        return new ServerConfig(host, port, path, dataDir, Optional.of(secret), tokenRequired, maxMessageBytes,
-                heartbeatInterval, heartbeatTimeout, anonymousGrace, shutdownGrace, webSocketEnabled, resumeSecret, durability,
-                templateLinks);
+        Draft draft = new Draft(this);
+        draft.jwtSecret = Optional.of(secret);
+        return draft.done();
     }
 
     public ServerConfig withAnonymousGrace(Duration grace) {
-        return new ServerConfig(host, port, path, dataDir, jwtSecret, tokenRequired, maxMessageBytes,
-                heartbeatInterval, heartbeatTimeout, grace, shutdownGrace, webSocketEnabled, resumeSecret, durability,
-                templateLinks);
+        Draft draft = new Draft(this);
+        draft.anonymousGrace = grace;
+        return draft.done();
     }
 
     public ServerConfig withMaxMessageBytes(int bytes) {
-        return new ServerConfig(host, port, path, dataDir, jwtSecret, tokenRequired, bytes,
-                heartbeatInterval, heartbeatTimeout, anonymousGrace, shutdownGrace, webSocketEnabled, resumeSecret, durability,
-                templateLinks);
+        Draft draft = new Draft(this);
+        draft.maxMessageBytes = bytes;
+        return draft.done();
     }
 
     public ServerConfig withResumeSecret(String secret) {
-        return new ServerConfig(host, port, path, dataDir, jwtSecret, tokenRequired, maxMessageBytes,
-                heartbeatInterval, heartbeatTimeout, anonymousGrace, shutdownGrace, webSocketEnabled,
-                Optional.of(secret), durability, templateLinks);
+        Draft draft = new Draft(this);
+        draft.resumeSecret = Optional.of(secret);
+        return draft.done();
     }
 
     public ServerConfig withPort(int newPort) {
-        return new ServerConfig(host, newPort, path, dataDir, jwtSecret, tokenRequired, maxMessageBytes,
-                heartbeatInterval, heartbeatTimeout, anonymousGrace, shutdownGrace, webSocketEnabled, resumeSecret, durability,
-                templateLinks);
+        Draft draft = new Draft(this);
+        draft.port = newPort;
+        return draft.done();
+    }
+
+    public ServerConfig withSaveDelay(Duration delay) {
+        Draft draft = new Draft(this);
+        draft.saveDelay = delay;
+        return draft.done();
+    }
+
+    /** The settings as fields, so that each with-method names only what it changes; {@link #done} validates. */
+    private static final class Draft {
+        String host;
+        int port;
+        String path;
+        Path dataDir;
+        Optional<String> jwtSecret;
+        boolean tokenRequired;
+        int maxMessageBytes;
+        Duration heartbeatInterval;
+        Duration heartbeatTimeout;
+        Duration anonymousGrace;
+        Duration shutdownGrace;
+        boolean webSocketEnabled;
+        Optional<String> resumeSecret;
+        Durability durability;
+        TemplateLinks templateLinks;
+        Duration saveDelay;
+
+        Draft(ServerConfig from) {
+            host = from.host;
+            port = from.port;
+            path = from.path;
+            dataDir = from.dataDir;
+            jwtSecret = from.jwtSecret;
+            tokenRequired = from.tokenRequired;
+            maxMessageBytes = from.maxMessageBytes;
+            heartbeatInterval = from.heartbeatInterval;
+            heartbeatTimeout = from.heartbeatTimeout;
+            anonymousGrace = from.anonymousGrace;
+            shutdownGrace = from.shutdownGrace;
+            webSocketEnabled = from.webSocketEnabled;
+            resumeSecret = from.resumeSecret;
+            durability = from.durability;
+            templateLinks = from.templateLinks;
+            saveDelay = from.saveDelay;
+        }
+
+        ServerConfig done() {
+            return new ServerConfig(host, port, path, dataDir, jwtSecret, tokenRequired, maxMessageBytes,
+                    heartbeatInterval, heartbeatTimeout, anonymousGrace, shutdownGrace, webSocketEnabled, resumeSecret,
+                    durability, templateLinks, saveDelay);
+        }
     }
 
     /**
@@ -252,7 +312,8 @@ public record ServerConfig(String host, int port, String path, Path dataDir, Opt
                 bool(values, "websocket"),
                 values.get("resume-secret").isEmpty() ? Optional.empty() : Optional.of(values.get("resume-secret")),
                 durability(values.get("durability")),
-                templateLinks(values.get("template-links")));
+                templateLinks(values.get("template-links")),
+                duration(values, "save-delay"));
     }
 
     private static Durability durability(String value) {

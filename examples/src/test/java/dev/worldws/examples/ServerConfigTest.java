@@ -105,6 +105,20 @@ class ServerConfigTest {
     }
 
     @Test
+    @DisplayName("a changed world is saved a second after it goes idle unless --save-delay or WORLDWS_SAVE_DELAY says otherwise")
+    void saveDelay() {
+        assertThat(ServerConfig.defaults().saveDelay()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(ServerConfig.parse(new String[] {"--save-delay", "3s"}, Map.of()).saveDelay())
+                .isEqualTo(Duration.ofSeconds(3));
+        assertThat(ServerConfig.parse(new String[0], Map.of("WORLDWS_SAVE_DELAY", "500ms")).saveDelay())
+                .isEqualTo(Duration.ofMillis(500));
+        assertThat(ServerConfig.defaults().withSaveDelay(Duration.ofSeconds(2)).withPort(0).saveDelay())
+                .as("kept by the other with-methods").isEqualTo(Duration.ofSeconds(2));
+        assertThatThrownBy(() -> ServerConfig.parse(new String[] {"--save-delay", "0s"}, Map.of()))
+                .hasMessageContaining("save-delay must be positive");
+    }
+
+    @Test
     @DisplayName("guests' clones link the template's files unless --template-links or WORLDWS_TEMPLATE_LINKS says all or none")
     void templateLinks() {
         assertThat(ServerConfig.defaults().templateLinks()).isEqualTo(ServerConfig.TemplateLinks.GUESTS);
