@@ -93,7 +93,7 @@ final class FileWorldStore implements WorldStore {
         this.layout = new StorageLayout(dataDir);
         this.clock = Objects.requireNonNull(clock, "clock");
         this.files = Objects.requireNonNull(files, "files");
-        this.writer = new RememberingWriter(files, codec);
+        this.writer = new RememberingWriter(files);
         try {
             Files.createDirectories(layout.usersDir());
             this.usersReal = layout.usersDir().toRealPath();

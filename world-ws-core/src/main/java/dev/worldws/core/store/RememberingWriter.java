@@ -53,7 +53,6 @@ final class RememberingWriter {
     private static final byte[] EMPTY = {'[', ']', '\n'};
 
     private final AtomicFiles files;
-    private final WorldCodec codec;
     private final Map<Path, WorldWrites> written = new ConcurrentHashMap<>();
 
     /** What this process knows of one world folder's files and folders. */
@@ -100,9 +99,8 @@ final class RememberingWriter {
         }
     }
 
-    RememberingWriter(AtomicFiles files, WorldCodec codec) {
+    RememberingWriter(AtomicFiles files) {
         this.files = files;
-        this.codec = codec;
     }
 
     /**
