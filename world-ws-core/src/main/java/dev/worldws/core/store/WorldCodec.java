@@ -166,16 +166,31 @@ final class WorldCodec {
 
     /** Serializes {@code value} as indented JSON ending with a newline. */
     byte[] write(Object value) {
-        // straight to UTF-8 bytes, into a buffer the thread keeps: Jackson's own byte builder grew in segments and
-        // copied them into an array that was then copied once more to add the newline (three copies of every file
-        // and every append a save writes, most of the storage threads' garbage)
+        return render(out -> writer.writeValue(out, value)).copy();
+    }
+
+    /** Writes one JSON value to a generator. */
+    @FunctionalInterface
+    private interface Rendering {
+        void writeTo(JsonGenerator out) throws IOException;
+    }
+
+    /**
+     * Runs {@code rendering} into the thread's render buffer, with the store's indentation, and ends it with a newline.
+     * Straight to UTF-8 bytes in a buffer the thread keeps: Jackson's own byte builder grew in segments and copied them
+     * into an array that was then copied once more to add the newline (three copies of every file and every append a
+     * save writes, most of the storage threads' garbage).
+     */
+    private Rendered render(Rendering rendering) {
         RenderBuffer buffer = RENDER_BUFFER.get();
         try {
             buffer.reset();
-            writer.writeValue(buffer, value);
+            try (JsonGenerator out = writer.createGenerator(buffer)) {
+                rendering.writeTo(out);
+            }
             buffer.write('\n');
-            return buffer.toByteArray();
-        } catch (IOException e) {
+            return new Rendered(buffer.array(), buffer.size());
+        } catch (IOException | UncheckedIOException e) {
             throw new IllegalStateException("cannot serialize a world value: " + e.getMessage(), e);
         } finally {
             if (buffer.capacity() > RenderBuffer.KEPT_BYTES) {
@@ -347,13 +362,8 @@ final class WorldCodec {
     /**
      * {@code memory.json}'s content for {@code memory}: the bytes {@link #write} gives for the list of the items' JSON
      * objects (known fields first, then every extra field not written already), rendered field by field without
-     * building those objects.
+     * building those objects, in the thread's render buffer.
      */
-    byte[] memoryBytes(List<MemoryItem> memory) {
-        return renderMemory(memory).copy();
-    }
-
-    /** {@link #memoryBytes} in the thread's render buffer, without the copy. */
     Rendered renderMemory(List<MemoryItem> memory) {
         return writeArray(memory, WorldCodec::writeMemoryItem);
     }
@@ -456,13 +466,8 @@ final class WorldCodec {
 
     /**
      * An {@code events/{chatId}.json} file's content for {@code entries}: the bytes {@link #write} gives for the list
-     * of the entries' JSON objects, rendered field by field without building them (see {@link #memoryBytes}).
+     * of the entries' JSON objects, rendered field by field without building them (see {@link #renderMemory}).
      */
-    byte[] eventsBytes(List<EventLogEntry> entries) {
-        return renderEvents(entries).copy();
-    }
-
-    /** {@link #eventsBytes} in the thread's render buffer, without the copy. */
     Rendered renderEvents(List<EventLogEntry> entries) {
         return writeArray(entries, WorldCodec::writeEvent);
     }
@@ -521,25 +526,13 @@ final class WorldCodec {
      * of every growing file, and building a map per item (and Jackson walking it) was most of a save's garbage.
      */
     private <T> Rendered writeArray(List<T> items, ItemWriter<? super T> writeItem) {
-        RenderBuffer buffer = RENDER_BUFFER.get();
-        try {
-            buffer.reset();
-            try (JsonGenerator out = writer.createGenerator(buffer)) {
-                out.writeStartArray();
-                for (T item : items) {
-                    writeItem.write(out, item);
-                }
-                out.writeEndArray();
+        return render(out -> {
+            out.writeStartArray();
+            for (T item : items) {
+                writeItem.write(out, item);
             }
-            buffer.write('\n');
-            return new Rendered(buffer.array(), buffer.size());
-        } catch (IOException | UncheckedIOException e) {
-            throw new IllegalStateException("cannot serialize a world value: " + e.getMessage(), e);
-        } finally {
-            if (buffer.capacity() > RenderBuffer.KEPT_BYTES) {
-                RENDER_BUFFER.remove();
-            }
-        }
+            out.writeEndArray();
+        });
     }
 
     private static void writeIfPresent(JsonGenerator out, String field, String value) throws IOException {

@@ -32,7 +32,7 @@ public final class TemplateFolders {
                 Path agentDir = Files.createDirectories(dir.resolve("agents").resolve(agent.id().value()));
                 Files.write(agentDir.resolve("config.json"), codec.write(codec.agentConfigJson(agent.config())));
                 Files.writeString(agentDir.resolve("system-prompt.md"), agent.systemPrompt(), StandardCharsets.UTF_8);
-                Files.write(agentDir.resolve("memory.json"), codec.memoryBytes(agent.memory()));
+                Files.write(agentDir.resolve("memory.json"), codec.renderMemory(agent.memory()).copy());
             }
             for (Chat chat : world.chats()) {
                 Path chats = Files.createDirectories(dir.resolve("chats"));
@@ -42,7 +42,7 @@ public final class TemplateFolders {
             world.events().forEach(event -> byChat.computeIfAbsent(event.chatId(), id -> new ArrayList<>()).add(event));
             for (Map.Entry<String, List<EventLogEntry>> entry : byChat.entrySet()) {
                 Path events = Files.createDirectories(dir.resolve("events"));
-                Files.write(events.resolve(entry.getKey() + ".json"), codec.eventsBytes(entry.getValue()));
+                Files.write(events.resolve(entry.getKey() + ".json"), codec.renderEvents(entry.getValue()).copy());
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -38,8 +38,8 @@ class WorldCodecRenderTest {
                 new MemoryItem("tool", "", Instant.parse("2026-11-26T12:00:00Z"), "ada", "chat-2", "msg-3", "msg-2",
                         "ada", collidingExtra()));
 
-        assertThat(text(codec.memoryBytes(items))).isEqualTo(text(codec.write(memoryObjects(items))));
-        assertThat(text(codec.memoryBytes(List.of()))).isEqualTo("[]\n");
+        assertThat(text(codec.renderMemory(items).copy())).isEqualTo(text(codec.write(memoryObjects(items))));
+        assertThat(text(codec.renderMemory(List.of()).copy())).isEqualTo("[]\n");
     }
 
     @Test
@@ -61,7 +61,7 @@ class WorldCodecRenderTest {
                 new EventLogEntry("e4", "world", "chat-1", "message", oddExtra(), Map.of(), AT, 4,
                         Map.of("meta", List.of(), "worldId", "other", "createdAt", "then")));
 
-        assertThat(text(codec.eventsBytes(entries))).isEqualTo(text(codec.write(eventObjects(entries))));
+        assertThat(text(codec.renderEvents(entries).copy())).isEqualTo(text(codec.write(eventObjects(entries))));
     }
 
     @Test
@@ -69,7 +69,7 @@ class WorldCodecRenderTest {
     void roundTrip() {
         List<MemoryItem> items = List.of(new MemoryItem("assistant", "a\nb", AT, "ada", "chat-1", "m", null, "ada",
                 Map.of("tool_calls", List.of("x", 2, Map.of("nested", true)))));
-        List<Object> parsed = codec.readArray(codec.memoryBytes(items), "memory.json");
+        List<Object> parsed = codec.readArray(codec.renderMemory(items).copy(), "memory.json");
         assertThat(codec.memory(parsed, "memory.json")).isEqualTo(items);
     }
 
