@@ -177,11 +177,7 @@ public final class WorldWsEngineBuilder {
      * {@code chat_response} of kind {@code error} and the world goes on. Default: 2 minutes.
      */
     public WorldWsEngineBuilder replyTimeout(Duration timeout) {
-        Objects.requireNonNull(timeout, "replyTimeout");
-        if (timeout.isNegative() || timeout.isZero()) {
-            throw new IllegalArgumentException("replyTimeout must be positive (was " + timeout + ")");
-        }
-        this.replyTimeout = timeout;
+        this.replyTimeout = positive(timeout, "replyTimeout");
         return this;
     }
 
@@ -194,11 +190,7 @@ public final class WorldWsEngineBuilder {
      * crash of the process loses. Default: 1 second.
      */
     public WorldWsEngineBuilder saveDelay(Duration delay) {
-        Objects.requireNonNull(delay, "saveDelay");
-        if (delay.isNegative() || delay.isZero()) {
-            throw new IllegalArgumentException("saveDelay must be positive (was " + delay + ")");
-        }
-        this.saveDelay = delay;
+        this.saveDelay = positive(delay, "saveDelay");
         return this;
     }
 
@@ -251,6 +243,14 @@ public final class WorldWsEngineBuilder {
         }
         this.nodeId = id;
         return this;
+    }
+
+    private static Duration positive(Duration value, String name) {
+        Objects.requireNonNull(value, name);
+        if (value.isNegative() || value.isZero()) {
+            throw new IllegalArgumentException(name + " must be positive (was " + value + ")");
+        }
+        return value;
     }
 
     /** Builds and starts the engine (its heartbeat timer runs from now). */
