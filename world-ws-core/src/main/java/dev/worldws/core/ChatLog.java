@@ -46,7 +46,7 @@ final class ChatLog {
 
     /**
      * An entry's {@code meta}, {@code {sender, senderType}}: one frozen map per sender and type for every world,
-     * since a world keeps every entry of its conversation in memory and this part never differs between them.
+     * rather than a new one for every message (the log keeps its entries packed, so this saves garbage, not memory).
      */
     static Map<String, Object> meta(String sender, SenderType senderType) {
         Map<String, Map<String, Object>> ofType = METAS.get(senderType);
@@ -138,22 +138,7 @@ final class ChatLog {
 
     /** The last {@code limit} messages of {@code chatId} in the world's event log, oldest first. */
     static Page recent(World world, String chatId, int limit) {
-        // from the end, so that selecting a world with a long log does not read all of it
-        List<EventLogEntry> events = world.events();
-        ArrayDeque<MessageView> last = new ArrayDeque<>(Math.min(limit, 64));
-        for (int i = events.size() - 1; i >= 0; i--) {
-            EventLogEntry entry = events.get(i);
-            if (entry.chatId().equals(chatId) && MESSAGE.equals(entry.type())) {
-                MessageView view = view(entry);
-                if (view != null) {
-                    if (last.size() == limit) {
-                        return new Page(List.copyOf(last), true);
-                    }
-                    last.addFirst(view);
-                }
-            }
-        }
-        return new Page(List.copyOf(last), false);
+        return page(world, chatId, null, limit).orElseThrow();
     }
 
     /** One page of a chat's messages, oldest first; {@code hasMore} if older ones exist. */
@@ -165,30 +150,25 @@ final class ChatLog {
      * null), or empty if the chat has no message with that id.
      */
     static Optional<Page> page(World world, String chatId, String before, int limit) {
-        List<MessageView> all = new ArrayList<>();
-        for (EventLogEntry entry : world.events()) {
-            if (entry.chatId().equals(chatId) && MESSAGE.equals(entry.type())) {
-                MessageView view = view(entry);
-                if (view != null) {
-                    all.add(view);
-                }
+        // from the end, so that a page reads only the entries it passes, not a long log's all (they are packed)
+        List<EventLogEntry> events = world.events();
+        ArrayDeque<MessageView> page = new ArrayDeque<>(Math.min(limit, 64));
+        boolean found = before == null;
+        for (int i = events.size() - 1; i >= 0; i--) {
+            EventLogEntry entry = events.get(i);
+            MessageView view = entry.chatId().equals(chatId) && MESSAGE.equals(entry.type()) ? view(entry) : null;
+            if (view == null) {
+                continue;
+            }
+            if (!found) {
+                found = before.equals(view.messageId());
+            } else if (page.size() == limit) {
+                return Optional.of(new Page(List.copyOf(page), true));
+            } else {
+                page.addFirst(view);
             }
         }
-        int end = all.size();
-        if (before != null) {
-            end = -1;
-            for (int i = all.size() - 1; i >= 0; i--) {
-                if (before.equals(all.get(i).messageId())) {
-                    end = i;
-                    break;
-                }
-            }
-            if (end < 0) {
-                return Optional.empty();
-            }
-        }
-        int start = Math.max(0, end - limit);
-        return Optional.of(new Page(List.copyOf(all.subList(start, end)), start > 0));
+        return found ? Optional.of(new Page(List.copyOf(page), false)) : Optional.empty();
     }
 
     /** A message event as history shows it (the same shape as an {@code event_stream} message). */

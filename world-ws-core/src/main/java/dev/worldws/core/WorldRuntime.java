@@ -26,6 +26,7 @@ import dev.worldws.api.spi.StreamPosition;
 import dev.worldws.api.spi.Subscription;
 import dev.worldws.api.world.Agent;
 import dev.worldws.api.world.AgentConfig;
+import dev.worldws.api.world.Lists;
 import dev.worldws.api.world.MemoryItem;
 import dev.worldws.api.world.World;
 import dev.worldws.core.agent.ReplyRules;
@@ -561,6 +562,7 @@ final class WorldRuntime {
             Agent changed = agent.remember(new MemoryItem(own ? "assistant" : "user", message.content(),
                     message.timestamp(), message.sender(), message.chatId(), message.messageId(),
                     message.replyToMessageId(), agent.id().value(), Map.of()));
+            countRemembered(agent, changed, own);
             if (reset && changed.config().llmCallCount() != 0) {
                 changed = changed.withConfig(changed.config().withLlmCallCount(0));
             }
@@ -609,8 +611,8 @@ final class WorldRuntime {
     /**
      * How many replies {@code agent} has given in this world: the {@code assistant} items of its memory. Counted once
      * in full, then only over the items remembered since the last count, so a long conversation does not make every
-     * reply scan the agent's whole memory. A memory only grows between replacements of the whole list (a reload),
-     * and a replaced list shows a different item where the last count ended: then it is counted in full again.
+     * reply read the agent's whole memory (its items are packed: every read builds one). A memory only grows between
+     * replacements of the whole list (a reload); a list that did not grow from the one counted is counted again.
      */
     private long repliesGiven(Agent agent) {
         List<MemoryItem> memory = agent.memory();
@@ -618,9 +620,9 @@ final class WorldRuntime {
         RepliesCounted known = repliesCounted.get(agentId);
         int from = 0;
         long replies = 0;
-        if (known != null && known.items() <= memory.size() && memory.get(known.items() - 1) == known.last()) {
-            from = known.items();
-            replies = known.replies();
+        if (known != null && Lists.startsWith(memory, known.memory)) {
+            from = known.memory.size();
+            replies = known.replies;
         }
         for (int i = from; i < memory.size(); i++) {
             if ("assistant".equals(memory.get(i).role())) {
@@ -630,43 +632,39 @@ final class WorldRuntime {
         if (memory.isEmpty()) {
             repliesCounted.remove(agentId);
         } else if (known == null) {
-            repliesCounted.put(agentId, new RepliesCounted(memory.size(), memory.get(memory.size() - 1), replies));
+            repliesCounted.put(agentId, new RepliesCounted(memory, replies));
         } else {
-            known.set(memory.size(), memory.get(memory.size() - 1), replies);
+            known.memory = memory;
+            known.replies = replies;
         }
         return replies;
     }
 
     /**
-     * An agent's replies among the first {@code items} items of its memory, the last of which was {@code last}.
-     * Updated in place (actor only): a new record per reply lived until the agent's next reply, long enough for the
-     * young collections in between to copy it.
+     * Keeps the count of {@code before}'s replies up to date when its memory grows by one item here ({@code reply}: an
+     * {@code assistant} item), so that {@link #repliesGiven} reads no item.
+     */
+    private void countRemembered(Agent before, Agent after, boolean reply) {
+        RepliesCounted known = repliesCounted.get(before.id().value());
+        if (known != null && known.memory == before.memory()) {
+            known.memory = after.memory();
+            if (reply) {
+                known.replies++;
+            }
+        }
+    }
+
+    /**
+     * An agent's replies in {@code memory}. Updated in place (actor only): a new object per reply lived until the
+     * agent's next reply, long enough for the young collections in between to copy it.
      */
     private static final class RepliesCounted {
-        private int items;
-        private MemoryItem last;
-        private long replies;
+        List<MemoryItem> memory;
+        long replies;
 
-        RepliesCounted(int items, MemoryItem last, long replies) {
-            set(items, last, replies);
-        }
-
-        void set(int items, MemoryItem last, long replies) {
-            this.items = items;
-            this.last = last;
+        RepliesCounted(List<MemoryItem> memory, long replies) {
+            this.memory = memory;
             this.replies = replies;
-        }
-
-        int items() {
-            return items;
-        }
-
-        MemoryItem last() {
-            return last;
-        }
-
-        long replies() {
-            return replies;
         }
     }
 

@@ -48,14 +48,15 @@ class ChatLogTest {
     }
 
     @Test
-    @DisplayName("the entries of one sender and sender type share one meta map across worlds; another type gets its own")
+    @DisplayName("the entries of one sender and sender type get one meta map, built once for every world; another type gets its own")
     void metaIsSharedPerSender() {
         World first = ChatLog.append(SampleWorlds.world("w", "W", "smith"), message("chat-1", "m1", "smith", SenderType.AGENT, "one"));
         World other = ChatLog.append(SampleWorlds.world("v", "V", "smith"), message("chat-1", "m2", "smith", SenderType.AGENT, "two"));
         World human = ChatLog.append(first, message("chat-1", "m3", "smith", SenderType.HUMAN, "three"));
 
         Map<String, Object> meta = entry(first, "m1").meta();
-        assertThat(entry(other, "m2").meta()).isSameAs(meta);
+        assertThat(entry(other, "m2").meta()).isEqualTo(meta);
+        assertThat(ChatLog.meta("smith", SenderType.AGENT)).isSameAs(ChatLog.meta("smith", SenderType.AGENT));
         assertThat(meta).isEqualTo(Map.of("sender", "smith", "senderType", "agent"));
         assertThat(entry(human, "m3").meta()).as("same sender, another type")
                 .isEqualTo(Map.of("sender", "smith", "senderType", "human"));

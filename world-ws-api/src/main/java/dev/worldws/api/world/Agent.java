@@ -6,12 +6,13 @@ import java.util.Objects;
 
 /**
  * An agent as stored: its config, its system prompt ({@code system-prompt.md}) and its memory ({@code memory.json}).
+ * The memory keeps its items packed, like a world's event log: see {@link World}.
  */
 public record Agent(AgentConfig config, String systemPrompt, List<MemoryItem> memory) {
     public Agent {
         Objects.requireNonNull(config, "config");
         systemPrompt = systemPrompt == null ? "" : systemPrompt;
-        memory = GrowingList.copyOf(memory);
+        memory = GrowingList.copyOf(memory, MemoryItemCodec.INSTANCE);
     }
 
     public AgentId id() {
@@ -31,6 +32,6 @@ public record Agent(AgentConfig config, String systemPrompt, List<MemoryItem> me
      * with this one (which stays unchanged).
      */
     public Agent remember(MemoryItem item) {
-        return new Agent(config, systemPrompt, ((GrowingList<MemoryItem>) memory).plus(item));
+        return new Agent(config, systemPrompt, ((GrowingList<MemoryItem>) memory).plus(item, MemoryItemCodec.INSTANCE));
     }
 }

@@ -35,6 +35,23 @@ public final class Extras {
         return freeze(source);
     }
 
+    /** A frozen map of already frozen keys and values (keys at even indexes), taken as it is; for {@link Packing}. */
+    static Map<String, Object> frozenMap(Object[] keysAndValues) {
+        if (keysAndValues.length <= 2 * FrozenMap.MAX_ARRAY_ENTRIES) {
+            return new FrozenMap(keysAndValues, null);
+        }
+        Map<String, Object> large = new LinkedHashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            large.put((String) keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return new FrozenMap(null, large);
+    }
+
+    /** A frozen list of already frozen items, taken as it is; for {@link Packing}. */
+    static List<Object> frozenList(Object[] items) {
+        return new FrozenList(items);
+    }
+
     private static FrozenMap freeze(Map<?, ?> source) {
         if (source.size() <= FrozenMap.MAX_ARRAY_ENTRIES) {
             Object[] keysAndValues = new Object[source.size() * 2];

@@ -9,13 +9,19 @@ import java.util.Optional;
 /**
  * An immutable snapshot of a whole world: config, agents (in id order), chats and event log.
  * Templates and user worlds have the same shape; a template simply has no {@link WorldConfig#metadata()}.
+ *
+ * <p>The event log grows in amortised constant time ({@link #withEventAppended}) and keeps its entries packed into
+ * bytes, as each agent's memory does: a long conversation costs the garbage collector nothing while it is loaded,
+ * but every {@code get} builds its entry anew (equal, not the same instance). Code that runs on every message should
+ * read the end of the log, not all of it; {@link Lists} answers what is known without reading (whether one log grew
+ * from another, its chats).
  */
 public record World(WorldConfig config, List<Agent> agents, List<Chat> chats, List<EventLogEntry> events) {
     public World {
         Objects.requireNonNull(config, "config");
         agents = List.copyOf(agents);
         chats = List.copyOf(chats);
-        events = GrowingList.copyOf(events);
+        events = GrowingList.copyOf(events, EventLogEntryCodec.INSTANCE);
     }
 
     public Optional<Agent> agent(AgentId id) {
@@ -58,6 +64,6 @@ public record World(WorldConfig config, List<Agent> agents, List<Chat> chats, Li
      * storage with this one (which stays unchanged), so a long conversation does not make each message slower.
      */
     public World withEventAppended(EventLogEntry entry) {
-        return new World(config, agents, chats, ((GrowingList<EventLogEntry>) events).plus(entry));
+        return new World(config, agents, chats, ((GrowingList<EventLogEntry>) events).plus(entry, EventLogEntryCodec.INSTANCE));
     }
 }

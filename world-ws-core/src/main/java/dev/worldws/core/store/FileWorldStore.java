@@ -17,6 +17,7 @@ import dev.worldws.api.world.Agent;
 import dev.worldws.api.world.AgentConfig;
 import dev.worldws.api.world.Chat;
 import dev.worldws.api.world.EventLogEntry;
+import dev.worldws.api.world.Lists;
 import dev.worldws.api.world.MemoryItem;
 import dev.worldws.api.world.World;
 import dev.worldws.api.world.WorldConfig;
@@ -233,7 +234,7 @@ final class FileWorldStore implements WorldStore {
         Objects.requireNonNull(world, "world");
         withLock(key, true, () -> {
             requireExists(key);
-            writeWorld(layout.worldDir(key), WorldOrder.canonical(world));
+            writeWorld(layout.worldDir(key), world); // files per agent, chat and chat's events: any order will do
             return null;
         });
     }
@@ -438,14 +439,10 @@ final class FileWorldStore implements WorldStore {
         if (events.isEmpty()) {
             return Map.of();
         }
-        String first = events.get(0).chatId();
-        int i = 1;
-        while (i < events.size() && first.equals(events.get(i).chatId())) {
-            i++;
-        }
-        if (i == events.size()) {
-            requireFileName("chat id", first);
-            return Map.of(first, events);
+        String only = Lists.onlyChat(events); // known without reading the (packed) events of a world's log
+        if (only != null) {
+            requireFileName("chat id", only);
+            return Map.of(only, events);
         }
         Map<String, List<EventLogEntry>> byChat = new LinkedHashMap<>();
         for (EventLogEntry event : events) {

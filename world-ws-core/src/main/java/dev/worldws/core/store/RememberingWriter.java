@@ -1,6 +1,7 @@
 package dev.worldws.core.store;
 
 import dev.worldws.api.StorageException;
+import dev.worldws.api.world.Lists;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -113,7 +114,7 @@ final class RememberingWriter {
         Map<Path, Written> ofWorld = of(worldDir).files;
         Written last = ofWorld.get(file);
         List<?> lastItems = last == null ? null : (List<?>) last.take();
-        AtomicFiles.FileState onDisk = lastItems != null && isPrefix(lastItems, items) ? AtomicFiles.FileState.of(file) : null;
+        AtomicFiles.FileState onDisk = lastItems != null && Lists.startsWith(items, lastItems) ? AtomicFiles.FileState.of(file) : null;
         if (onDisk != null && last.matches(onDisk)) {
             if (lastItems.size() == items.size()) {
                 last.value = lastItems;
@@ -287,20 +288,5 @@ final class RememberingWriter {
     private static boolean stillAsWritten(Path file, Written last) {
         AtomicFiles.FileState onDisk = AtomicFiles.FileState.withoutLinks(file);
         return onDisk != null && last.matches(onDisk);
-    }
-
-    private static boolean isPrefix(List<?> prefix, List<?> items) {
-        if (prefix.size() > items.size()) {
-            return false;
-        }
-        // the items of a world's lists are shared between its versions, so identity answers almost always
-        for (int i = prefix.size() - 1; i >= 0; i--) {
-            Object a = prefix.get(i);
-            Object b = items.get(i);
-            if (a != b && !a.equals(b)) {
-                return false;
-            }
-        }
-        return true;
     }
 }

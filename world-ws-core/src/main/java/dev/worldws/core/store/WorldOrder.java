@@ -3,6 +3,7 @@ package dev.worldws.core.store;
 import dev.worldws.api.world.Agent;
 import dev.worldws.api.world.Chat;
 import dev.worldws.api.world.EventLogEntry;
+import dev.worldws.api.world.Lists;
 import dev.worldws.api.world.World;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -21,8 +22,11 @@ final class WorldOrder {
         agents.sort(Comparator.comparing(Agent::id));
         List<Chat> chats = new ArrayList<>(world.chats());
         chats.sort(Comparator.comparing(Chat::id));
-        List<EventLogEntry> events = new ArrayList<>(world.events());
-        events.sort(Comparator.comparing(EventLogEntry::chatId)); // stable: keeps each chat's order
+        List<EventLogEntry> events = world.events();
+        if (!Lists.inChatOrder(events)) { // a world's log knows without reading its events, which are packed
+            events = new ArrayList<>(events);
+            events.sort(Comparator.comparing(EventLogEntry::chatId)); // stable: keeps each chat's order
+        }
         return new World(world.config(), agents, chats, events);
     }
 }

@@ -1,0 +1,69 @@
+package dev.worldws.api.world;
+
+import java.util.List;
+
+/** Questions about a world's growing lists (its event log, an agent's memory) that are cheap to answer. */
+public final class Lists {
+    private Lists() {}
+
+    /**
+     * Whether {@code list} begins with the items of {@code prefix}. When {@code list} grew from {@code prefix} (both
+     * are versions of one world's event log or of one agent's memory) this is known without reading an item, and it
+     * should be: their items are kept packed and built anew on every read. Otherwise the items are compared from the
+     * last one back (the same instance, or equal).
+     */
+    public static boolean startsWith(List<?> list, List<?> prefix) {
+        if (list instanceof GrowingList<?> growing && growing.grewFrom(prefix)) {
+            return true;
+        }
+        if (prefix.size() > list.size()) {
+            return false;
+        }
+        for (int i = prefix.size() - 1; i >= 0; i--) {
+            Object a = prefix.get(i);
+            Object b = list.get(i);
+            if (a != b && !a.equals(b)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The chat every event belongs to, or null if they belong to more than one or there are none. For a world's event
+     * log this is known without reading an event.
+     */
+    public static String onlyChat(List<EventLogEntry> events) {
+        if (events instanceof GrowingList<EventLogEntry> growing && growing.onlyGroup() != null) {
+            return growing.onlyGroup();
+        }
+        if (events.isEmpty()) {
+            return null;
+        }
+        String first = events.get(0).chatId();
+        for (int i = 1; i < events.size(); i++) {
+            if (!first.equals(events.get(i).chatId())) {
+                return null;
+            }
+        }
+        return first;
+    }
+
+    /**
+     * Whether the events' chat ids never decrease (in {@link String#compareTo} order). For a world's event log this is
+     * known without reading an event.
+     */
+    public static boolean inChatOrder(List<EventLogEntry> events) {
+        if (events instanceof GrowingList<EventLogEntry> growing && growing.inGroupOrder()) {
+            return true;
+        }
+        String last = null;
+        for (EventLogEntry event : events) {
+            if (last != null && event.chatId().compareTo(last) < 0) {
+                return false;
+            }
+            last = event.chatId();
+        }
+        return true;
+    }
+}
