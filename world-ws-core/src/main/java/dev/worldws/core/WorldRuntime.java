@@ -34,7 +34,7 @@ import dev.worldws.core.protocol.Views;
 import java.lang.System.Logger.Level;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -108,7 +108,7 @@ final class WorldRuntime {
     private boolean created;
     private boolean createdReported;
     /** Per agent id, where {@link #repliesGiven} last stopped counting; actor only. */
-    private final Map<String, RepliesCounted> repliesCounted = new HashMap<>();
+    private final RepliesCounted repliesCounted = new RepliesCounted();
     private boolean saveScheduled;
     private Subscription subscription;
     private boolean dirty;
@@ -617,26 +617,19 @@ final class WorldRuntime {
     private long repliesGiven(Agent agent) {
         List<MemoryItem> memory = agent.memory();
         String agentId = agent.id().value();
-        RepliesCounted known = repliesCounted.get(agentId);
+        int known = repliesCounted.indexOf(agentId);
         int from = 0;
         long replies = 0;
-        if (known != null && Lists.startsWith(memory, known.memory)) {
-            from = known.memory.size();
-            replies = known.replies;
+        if (known >= 0 && Lists.startsWith(memory, repliesCounted.memories[known])) {
+            from = repliesCounted.memories[known].size();
+            replies = repliesCounted.replies[known];
         }
         for (int i = from; i < memory.size(); i++) {
             if ("assistant".equals(memory.get(i).role())) {
                 replies++;
             }
         }
-        if (memory.isEmpty()) {
-            repliesCounted.remove(agentId);
-        } else if (known == null) {
-            repliesCounted.put(agentId, new RepliesCounted(memory, replies));
-        } else {
-            known.memory = memory;
-            known.replies = replies;
-        }
+        repliesCounted.set(known, agentId, memory, replies);
         return replies;
     }
 
@@ -645,26 +638,64 @@ final class WorldRuntime {
      * {@code assistant} item), so that {@link #repliesGiven} reads no item.
      */
     private void countRemembered(Agent before, Agent after, boolean reply) {
-        RepliesCounted known = repliesCounted.get(before.id().value());
-        if (known != null && known.memory == before.memory()) {
-            known.memory = after.memory();
+        int known = repliesCounted.indexOf(before.id().value());
+        if (known >= 0 && repliesCounted.memories[known] == before.memory()) {
+            repliesCounted.memories[known] = after.memory();
             if (reply) {
-                known.replies++;
+                repliesCounted.replies[known]++;
             }
         }
     }
 
     /**
-     * An agent's replies in {@code memory}. Updated in place (actor only): a new object per reply lived until the
-     * agent's next reply, long enough for the young collections in between to copy it.
+     * Per agent, the memory last counted and the replies in it; actor only. Arrays updated in place rather than an
+     * object per agent: every message gives each agent a new memory, and each long-lived object that gets a reference
+     * to a new one costs the next young collection a card (512 bytes of heap) to scan, where one small array costs one.
      */
     private static final class RepliesCounted {
-        List<MemoryItem> memory;
-        long replies;
+        String[] agents = new String[4];
+        List<MemoryItem>[] memories = newMemories(4);
+        long[] replies = new long[4];
+        int size;
 
-        RepliesCounted(List<MemoryItem> memory, long replies) {
-            this.memory = memory;
-            this.replies = replies;
+        @SuppressWarnings("unchecked")
+        private static List<MemoryItem>[] newMemories(int length) {
+            return (List<MemoryItem>[]) new List<?>[length];
+        }
+
+        int indexOf(String agentId) {
+            for (int i = 0; i < size; i++) {
+                if (agents[i].equals(agentId)) {
+                    return i;
+                }
+            }
+            return -1;
+        }
+
+        /** Records the count for {@code agentId} at {@code index} (-1: not counted before); an empty memory drops it. */
+        void set(int index, String agentId, List<MemoryItem> memory, long count) {
+            if (memory.isEmpty()) {
+                if (index >= 0) { // the last entry takes its place
+                    size--;
+                    agents[index] = agents[size];
+                    memories[index] = memories[size];
+                    replies[index] = replies[size];
+                    agents[size] = null;
+                    memories[size] = null;
+                }
+                return;
+            }
+            if (index < 0) {
+                if (size == agents.length) {
+                    agents = Arrays.copyOf(agents, 2 * size);
+                    memories = Arrays.copyOf(memories, 2 * size);
+                    replies = Arrays.copyOf(replies, 2 * size);
+                }
+                index = size++;
+                agents[index] = agentId;
+            }
+            memories[index] = memory;
+            replies[index] = count;
         }
     }
 

@@ -10,6 +10,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -59,6 +60,21 @@ final class RememberingWriter {
     /** What this process knows of one world folder's files and folders. */
     private static final class WorldWrites {
         final Map<Path, Written> files = new ConcurrentHashMap<>();
+        /**
+         * The value last written to each file, in the slot its {@link Written} names: one small array per world
+         * rather than a field per file, because a save gives most of them a new value, and each old object that
+         * gets a reference to a new one costs the next young collection a card (512 bytes of heap) to scan.
+         */
+        private Object[] values = new Object[8];
+        private int slots;
+
+        int newSlot(Object value) {
+            if (slots == values.length) {
+                values = Arrays.copyOf(values, 2 * slots);
+            }
+            values[slots] = value;
+            return slots++;
+        }
         /** Folders made sure of: they exist and were checked to lie where the store may write. */
         final Set<Path> folders = ConcurrentHashMap.newKeySet();
         /** Per folder, the names of the files this store manages that it was last cleaned to. */
@@ -73,25 +89,33 @@ final class RememberingWriter {
      * collection in between to copy them.
      */
     private static final class Written {
-        private Object value;
+        private final WorldWrites world;
+        private final int slot;
         private long size;
         private long modifiedNanos;
 
-        Written(Object value, AtomicFiles.FileState state) {
+        Written(WorldWrites world, Object value, AtomicFiles.FileState state) {
+            this.world = world;
+            this.slot = world.newSlot(value);
             set(value, state);
         }
 
         void set(Object value, AtomicFiles.FileState state) {
-            this.value = value;
+            world.values[slot] = value;
             this.size = state.size();
             this.modifiedNanos = state.modified().to(TimeUnit.NANOSECONDS);
         }
 
         /** The value last written, or null if unknown; the entry then stays unknown until {@link #set} again. */
         Object take() {
-            Object known = value;
-            value = null;
+            Object known = world.values[slot];
+            world.values[slot] = null;
             return known;
+        }
+
+        /** Puts back what {@link #take} took: the file was found as written and left alone. */
+        void keep(Object value) {
+            world.values[slot] = value;
         }
 
         /** Whether the file is still as this process left it (a file hard-linked since may still be; see the caller). */
@@ -111,28 +135,28 @@ final class RememberingWriter {
      * @throws StorageException if neither an append nor a full rewrite succeeded
      */
     <T> void write(Path worldDir, Path file, List<T> items, Function<List<T>, WorldCodec.Rendered> render) {
-        Map<Path, Written> ofWorld = of(worldDir).files;
-        Written last = ofWorld.get(file);
+        WorldWrites ofWorld = of(worldDir);
+        Written last = ofWorld.files.get(file);
         List<?> lastItems = last == null ? null : (List<?>) last.take();
         AtomicFiles.FileState onDisk = lastItems != null && Lists.startsWith(items, lastItems) ? AtomicFiles.FileState.of(file) : null;
         if (onDisk != null && last.matches(onDisk)) {
             if (lastItems.size() == items.size()) {
-                last.value = lastItems;
+                last.keep(lastItems);
                 return;
             }
             if (!lastItems.isEmpty() && !onDisk.linkedElsewhere()
                     && append(file, last.size, render.apply(items.subList(lastItems.size(), items.size())))) {
-                remember(ofWorld, last, file, items);
+                remember(ofWorld, file, items);
                 return;
             }
         }
         byte[] whole = render.apply(items).copy();
         if ((lastItems == null || lastItems.isEmpty()) && !items.isEmpty() && fillEmpty(file, whole)) {
-            remember(ofWorld, last, file, items);
+            remember(ofWorld, file, items);
             return;
         }
         if (files.write(file, whole) || AtomicFiles.singleLink(file) != null) {
-            remember(ofWorld, last, file, items);
+            remember(ofWorld, file, items);
         } // else it held these bytes and may be a link (a clone's, to its template): never appended to until written
     }
 
@@ -143,11 +167,11 @@ final class RememberingWriter {
      * compare its bytes first.
      */
     void writeValue(Path worldDir, Path file, Object value, Supplier<byte[]> render) {
-        Map<Path, Written> ofWorld = of(worldDir).files;
-        Written last = ofWorld.get(file);
+        WorldWrites ofWorld = of(worldDir);
+        Written last = ofWorld.files.get(file);
         Object lastValue = last == null ? null : last.take();
         if (lastValue != null && lastValue.equals(value) && stillAsWritten(file, last)) {
-            last.value = lastValue;
+            last.keep(lastValue);
             return;
         }
         if (last == null) {
@@ -155,7 +179,7 @@ final class RememberingWriter {
         } else {
             files.replace(file, render.get());
         }
-        remember(ofWorld, last, file, value);
+        remember(ofWorld, file, value);
     }
 
     /**
@@ -202,7 +226,7 @@ final class RememberingWriter {
     void rememberRead(Path worldDir, Path file, Object value, int length) {
         AtomicFiles.FileState read = AtomicFiles.singleLink(file);
         if (read != null && read.size() == length) {
-            of(worldDir).files.put(file, new Written(value, read));
+            record(of(worldDir), read, file, value);
         } // else not recorded: the first save writes the file whole, as it always may
     }
 
@@ -272,16 +296,22 @@ final class RememberingWriter {
         }
     }
 
-    /** Records {@code value} as what {@code file} holds now, in {@code last} if the file has an entry already. */
-    private static void remember(Map<Path, Written> ofWorld, Written last, Path file, Object value) {
+    /** Records {@code value} as what {@code file} holds now. */
+    private static void remember(WorldWrites ofWorld, Path file, Object value) {
         AtomicFiles.FileState written = AtomicFiles.FileState.withoutLinks(file);
         if (written == null) {
             return; // unknown state (the entry, if any, stays unknown): the next write is a full one
         }
-        if (last == null) {
-            ofWorld.put(file, new Written(value, written));
+        record(ofWorld, written, file, value);
+    }
+
+    /** Records {@code value} as what {@code file} holds in {@code state}, in the file's entry if it has one. */
+    private static void record(WorldWrites ofWorld, AtomicFiles.FileState state, Path file, Object value) {
+        Written known = ofWorld.files.get(file);
+        if (known == null) {
+            ofWorld.files.put(file, new Written(ofWorld, value, state));
         } else {
-            last.set(value, written);
+            known.set(value, state);
         }
     }
 
