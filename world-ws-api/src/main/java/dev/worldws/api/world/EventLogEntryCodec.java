@@ -27,31 +27,9 @@ final class EventLogEntryCodec implements Packing.Codec<EventLogEntry> {
             out.putInstant(entry.createdAt());
         }
         out.putLong(entry.seq());
-        return putPayload(entry, out) && putNamedValues(entry, out) && out.putMap(entry.extra());
-    }
-
-    private static boolean putPayload(EventLogEntry entry, Packing.Packer out) {
-        out.putVarint(entry.payload().size());
-        boolean[] packed = {true};
-        entry.payload().forEach((key, value) -> {
-            if (packed[0]) {
-                out.putName(key);
-                packed[0] = out.putValue(value, namesAParty(key), namesAMessage(key));
-            }
-        });
-        return packed[0];
-    }
-
-    private static boolean putNamedValues(EventLogEntry entry, Packing.Packer out) {
-        out.putVarint(entry.meta().size());
-        boolean[] packed = {true};
-        entry.meta().forEach((key, value) -> {
-            if (packed[0]) {
-                out.putName(key);
-                packed[0] = out.putValue(value, true);
-            }
-        });
-        return packed[0];
+        return out.putMap(entry.payload(), EventLogEntryCodec::namesAParty, EventLogEntryCodec::namesAMessage)
+                && out.putMap(entry.meta(), key -> true, key -> false)
+                && out.putMap(entry.extra());
     }
 
     private static boolean namesAMessage(String key) {

@@ -118,14 +118,7 @@ final class GrowingList<E> extends AbstractList<E> implements RandomAccess {
         if (storage != null) {
             System.arraycopy(storage.names, 0, names, 0, packed == null ? this.names : packed.nameCount());
         }
-        Packing.Packer packer = packed;
-        if (packer == null && codec != null) {
-            packer = Packing.Packer.start(names, this.names);
-            if (!codec.pack(item, packer)) {
-                packer.finish();
-                packer = null;
-            }
-        }
+        Packing.Packer packer = packed != null ? packed : packed(codec, item, names, this.names);
         try {
             int itemCapacity = Math.max(INITIAL_ITEMS, 2 * size + 1);
             int chunkCapacity = Math.max(INITIAL_CHUNKS, 2 * chunks + 1);
@@ -152,6 +145,22 @@ final class GrowingList<E> extends AbstractList<E> implements RandomAccess {
                 packer.finish();
             }
         }
+    }
+
+    /**
+     * {@code item} packed by {@code codec} (names added to {@code names}, of which {@code namesInUse} are taken), or
+     * null if it is to be kept as an object: there is no codec, or the codec cannot pack it.
+     */
+    private static <E> Packing.Packer packed(Packing.Codec<E> codec, E item, String[] names, int namesInUse) {
+        if (codec == null) {
+            return null;
+        }
+        Packing.Packer packer = Packing.Packer.start(names, namesInUse);
+        if (codec.pack(item, packer)) {
+            return packer;
+        }
+        packer.finish();
+        return null;
     }
 
     /** This list followed by {@code item}, written into {@code in}: the names and chunks it now uses, its new end. */
@@ -315,15 +324,7 @@ final class GrowingList<E> extends AbstractList<E> implements RandomAccess {
 
         /** {@code item} packed (names added to this storage's table), or null if it is to be kept as an object. */
         Packing.Packer pack(E item, int namesInUse) {
-            if (codec == null) {
-                return null;
-            }
-            Packing.Packer packer = Packing.Packer.start(names, namesInUse);
-            if (codec.pack(item, packer)) {
-                return packer;
-            }
-            packer.finish();
-            return null;
+            return packed(codec, item, names, namesInUse);
         }
 
         /**

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * The byte form in which a {@link GrowingList} keeps its items: how a codec writes one item and reads it back.
@@ -203,20 +204,23 @@ final class Packing {
 
         /** A frozen JSON-like map: its keys as names. False if a value has no byte form. */
         boolean putMap(Map<String, Object> map) {
+            return putMap(map, key -> false, key -> false);
+        }
+
+        /**
+         * A frozen JSON-like map: its keys as names, the string values of keys that {@code nameValues} picks as names
+         * too, of keys that {@code idValues} picks as ids. False if a value has no byte form.
+         */
+        boolean putMap(Map<String, Object> map, Predicate<String> nameValues, Predicate<String> idValues) {
             putVarint(map.size());
             boolean[] packed = {true};
             map.forEach((key, value) -> {
                 if (packed[0]) {
                     putName(key);
-                    packed[0] = putValue(value, false);
+                    packed[0] = putValue(value, nameValues.test(key), idValues.test(key));
                 }
             });
             return packed[0];
-        }
-
-        /** One JSON-like value; strings as names when {@code asName}. */
-        boolean putValue(Object value, boolean asName) {
-            return putValue(value, asName, false);
         }
 
         /** One JSON-like value; strings as names when {@code asName}, as ids when {@code asId}. */
@@ -253,7 +257,7 @@ final class Packing {
                 putByte(LIST);
                 putVarint(list.size());
                 for (Object item : list) {
-                    if (!putValue(item, false)) {
+                    if (!putValue(item, false, false)) {
                         return false;
                     }
                 }

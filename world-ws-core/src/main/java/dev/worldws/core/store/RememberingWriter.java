@@ -68,11 +68,10 @@ final class RememberingWriter {
         private Object[] values = new Object[8];
         private int slots;
 
-        int newSlot(Object value) {
+        int newSlot() {
             if (slots == values.length) {
                 values = Arrays.copyOf(values, 2 * slots);
             }
-            values[slots] = value;
             return slots++;
         }
         /** Folders made sure of: they exist and were checked to lie where the store may write. */
@@ -96,7 +95,7 @@ final class RememberingWriter {
 
         Written(WorldWrites world, Object value, AtomicFiles.FileState state) {
             this.world = world;
-            this.slot = world.newSlot(value);
+            this.slot = world.newSlot();
             set(value, state);
         }
 
