@@ -66,4 +66,16 @@ public final class Lists {
         }
         return true;
     }
+
+    /**
+     * {@code events} with {@code entry} appended, kept packed as a world's event log keeps its items; {@code events}
+     * is unchanged. In amortised constant time when {@code events} came from this method or is a world's log (the
+     * new list shares their storage), else {@code events} is copied first. For a store that keeps a log split by
+     * chat, say, as it grows: {@link #startsWith} then knows each chat's list grew from its last version.
+     *
+     * @throws NullPointerException if {@code entry} is null
+     */
+    public static List<EventLogEntry> withEvent(List<EventLogEntry> events, EventLogEntry entry) {
+        return GrowingList.copyOf(events, EventLogEntryCodec.INSTANCE).plus(entry, EventLogEntryCodec.INSTANCE);
+    }
 }

@@ -285,6 +285,23 @@ class GrowingListTest {
         assertThat(firstMore).extracting(MemoryItem::content).containsExactly("a", "b", "first", "first more");
     }
 
+    @Test
+    void aLogSplitByChatWithListsWithEventGrowsEachChatsListFromItsLastVersion() {
+        List<EventLogEntry> plain = List.of(entry("a", "chat-1", Map.of("content", "a")));
+        List<EventLogEntry> chatOne = Lists.withEvent(plain, entry("b", "chat-1", Map.of("content", "b")));
+        List<EventLogEntry> chatOneMore = Lists.withEvent(chatOne, entry("c", "chat-1", Map.of("content", "c")));
+        List<EventLogEntry> sibling = Lists.withEvent(chatOne, entry("d", "chat-1", Map.of("content", "d")));
+
+        assertThat(plain).extracting(EventLogEntry::id).containsExactly("a");
+        assertThat(chatOne).extracting(EventLogEntry::id).containsExactly("a", "b");
+        assertThat(chatOneMore).extracting(EventLogEntry::id).containsExactly("a", "b", "c");
+        assertThat(sibling).extracting(EventLogEntry::id).containsExactly("a", "b", "d");
+        assertThat(Lists.startsWith(chatOneMore, chatOne)).isTrue();
+        assertThat(Lists.startsWith(sibling, chatOneMore)).isFalse();
+        assertThat(Lists.onlyChat(chatOneMore)).isEqualTo("chat-1");
+        assertThatThrownBy(() -> Lists.withEvent(chatOne, null)).isInstanceOf(NullPointerException.class);
+    }
+
     private static GrowingList<MemoryItem> memoryOf(String... contents) {
         GrowingList<MemoryItem> list = GrowingList.copyOf(List.of(), MemoryItemCodec.INSTANCE);
         for (String content : contents) {

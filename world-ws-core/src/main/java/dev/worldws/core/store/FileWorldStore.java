@@ -47,6 +47,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -78,6 +79,8 @@ final class FileWorldStore implements WorldStore {
     private final AtomicFiles files;
     private final WorldCodec codec = new WorldCodec();
     private final RememberingWriter writer;
+    /** Per world folder, its event log as last split by chat, for a world with more than one chat (see eventsByChat). */
+    private final Map<Path, LogByChat> logsByChat = new ConcurrentHashMap<>();
     private final SharedValues shared = new SharedValues();
     private final Path usersReal;
     private final ReentrantReadWriteLock[] locks = new ReentrantReadWriteLock[LOCK_STRIPES];
@@ -206,7 +209,7 @@ final class FileWorldStore implements WorldStore {
                     guardWritable(worldDir);
                     deleteTree(worldDir);
                 }
-                writer.forget(worldDir);
+                forget(worldDir);
                 Files.move(staging, worldDir, StandardCopyOption.ATOMIC_MOVE);
                 files.forceRenames(worldDir.getParent());
             } catch (IOException e) {
@@ -242,7 +245,7 @@ final class FileWorldStore implements WorldStore {
     /** Drops what this store remembers of the world's last writes, which makes its saves append. */
     @Override
     public void release(WorldKey key) {
-        writer.forget(layout.worldDir(key));
+        forget(layout.worldDir(key));
     }
 
     @Override
@@ -264,7 +267,7 @@ final class FileWorldStore implements WorldStore {
                 return false;
             }
             guardWritable(worldDir);
-            writer.forget(worldDir);
+            forget(worldDir);
             Path doomed = worldDir.resolveSibling(".deleted-" + UUID.randomUUID());
             try {
                 Files.move(worldDir, doomed, StandardCopyOption.ATOMIC_MOVE);
@@ -374,7 +377,7 @@ final class FileWorldStore implements WorldStore {
         for (Chat chat : world.chats()) {
             requireFileName("chat id", chat.id());
         }
-        Map<String, List<EventLogEntry>> eventsByChat = eventsByChat(world.events());
+        Map<String, List<EventLogEntry>> eventsByChat = eventsByChat(dir, world.events());
         // the world folder's real location is resolved once while the world is loaded (a walk of every parent with
         // readlink); later saves check with one lstat that it is still that folder, as for the folders inside it
         writer.ensureFolder(dir, dir, () -> guardWritable(dir));
@@ -433,25 +436,44 @@ final class FileWorldStore implements WorldStore {
      * The event log grouped by chat, every chat id checked, before anything is written. A log whose events all belong
      * to one chat (the usual case) is that chat's list as it is: copying it would cost every save the length of the
      * conversation, and the copy, which the writer keeps as what it last wrote, would live until the world's next
-     * save.
+     * save. A log of several chats is split once and then extended: when the log grew from the one split last time,
+     * only its new events are read and appended to their chats' lists (kept packed, like the log), so that a save
+     * costs what is new, and the writer sees each chat's list grow from the one it last wrote.
      */
-    private static Map<String, List<EventLogEntry>> eventsByChat(List<EventLogEntry> events) {
+    private Map<String, List<EventLogEntry>> eventsByChat(Path dir, List<EventLogEntry> events) {
         if (events.isEmpty()) {
+            logsByChat.remove(dir);
             return Map.of();
         }
         String only = Lists.onlyChat(events); // known without reading the (packed) events of a world's log
         if (only != null) {
             requireFileName("chat id", only);
+            logsByChat.remove(dir);
             return Map.of(only, events);
         }
-        Map<String, List<EventLogEntry>> byChat = new LinkedHashMap<>();
-        for (EventLogEntry event : events) {
-            byChat.computeIfAbsent(event.chatId(), chat -> {
-                requireFileName("chat id", chat);
-                return new ArrayList<>();
-            }).add(event);
+        LogByChat last = logsByChat.get(dir);
+        boolean grew = last != null && Lists.startsWith(events, last.log());
+        Map<String, List<EventLogEntry>> byChat = grew ? new LinkedHashMap<>(last.byChat()) : new LinkedHashMap<>();
+        for (int i = grew ? last.log().size() : 0; i < events.size(); i++) {
+            EventLogEntry event = events.get(i);
+            List<EventLogEntry> chat = byChat.get(event.chatId());
+            if (chat == null) {
+                requireFileName("chat id", event.chatId());
+                chat = List.of();
+            }
+            byChat.put(event.chatId(), Lists.withEvent(chat, event));
         }
+        logsByChat.put(dir, new LogByChat(events, byChat));
         return byChat;
+    }
+
+    /** A world's event log and the lists of its chats' events that {@link #eventsByChat} split it into. */
+    private record LogByChat(List<EventLogEntry> log, Map<String, List<EventLogEntry>> byChat) {}
+
+    /** Drops what this store remembers of a world folder's last writes: its next save writes every file whole. */
+    private void forget(Path worldDir) {
+        writer.forget(worldDir);
+        logsByChat.remove(worldDir);
     }
 
     private void removeStaleJson(Path dir, Set<String> keep) {
