@@ -94,14 +94,15 @@ final class InMemoryWorldStore implements WorldStore {
         if (world == null) {
             throw notFound(key);
         }
-        return world;
+        return WorldOrder.canonical(world);
     }
 
     @Override
     public void save(WorldKey key, World world) {
         Objects.requireNonNull(world, "world");
-        World canonical = WorldOrder.canonical(world);
-        if (worldsOf(key.userId()).computeIfPresent(key.worldName(), (name, old) -> canonical) == null) {
+        // kept as given and put in canonical order when loaded: sorting a log whose chats take turns on every save
+        // would cost each save the whole conversation, and a load is rare
+        if (worldsOf(key.userId()).computeIfPresent(key.worldName(), (name, old) -> world) == null) {
             throw notFound(key);
         }
     }
