@@ -8,6 +8,7 @@
 //   node bench/run.js [--quick] [--servers ours,ws,socketio] [--jar examples/target/world-ws-server.jar]
 //                     [--template NAME] [--java PATH (default: java on the PATH)] [--java-opts "-Xmx1g"] [--ours-args="--durability write-back" (the default)]
 //                     [--fsync-chat true|false] (chat once more with --durability fsync) [--warm-seconds S]
+//                     [--compare-jar PATH] (chat once more on another world-ws jar, say the previous commit's: same flags, same run)
 //                     [--idle N] [--churn-seconds S] [--churn-users N] [--out DIR] [--max-minutes M]
 //                     [--keep] (keep the work folder) [--storm N] [--chat-users N] [--chat-rates R1,R2] [--chat-seconds S] [--fan-rate R]
 //                     [--disk-rest S] (sync and rest before each server's storm; 35 s, 0 with --quick)
@@ -389,7 +390,7 @@ function markdown(result) {
   lines.push(`Run ${result.startedAt} (${result.mode}), ${result.machine.cpus} × ${result.machine.cpuModel}, ${result.machine.memGiB} GiB, Node ${result.versions.node}, ${result.versions.java || 'no Java'}.`);
   lines.push(`Machine load (1 min) when the run started: ${result.machine.loadAtStart}; other processes share these 2 cores, so compare ratios from the same run.`);
   const c = result.calibration;
-  lines.push(`world-ws ran with \`MALLOC_ARENA_MAX=${o.mallocArenas} ${o.java} ${o.javaOpts} -jar world-ws-server.jar ${o.oursArgs}\`${by['ours-fsync'] ? ', and once more for the chat rows marked fsync with --durability fsync' : ''}. Before the measured chat runs every server had the same unmeasured warm-up (chat at ${P.warmRate} msg/s for ${P.warmSeconds} s).`);
+  lines.push(`world-ws ran with \`MALLOC_ARENA_MAX=${o.mallocArenas} ${o.java} ${o.javaOpts} -jar world-ws-server.jar ${o.oursArgs}\`${by['ours-fsync'] ? ', and once more for the chat rows marked fsync with --durability fsync' : ''}${by['ours-compare'] ? `, and once more, with the same flags, from \`${o.compareJar}\` for the rows marked --compare-jar` : ''}. Before the measured chat runs every server had the same unmeasured warm-up (chat at ${P.warmRate} msg/s for ${P.warmSeconds} s).`);
   lines.push(`Load: template \`${result.template}\`; ${c ? `per human message ${c.repliesPerMessage.toFixed(2)} agent replies of ${c.chunksPerReply.toFixed(1)} chunks × ${c.wordsPerChunk.toFixed(1)} words, ${c.framesPerMessage.toFixed(1)} frames (measured on world-ws; the baselines send ${c.replies} replies × ${c.chunks} chunks × ${c.chunkWords} words with the same frame kinds)` : 'baseline defaults (world-ws not run)'}.`);
   lines.push('');
   lines.push('| metric | world-ws | Node ws | Socket.IO | world-ws / ws | world-ws / Socket.IO | better |');
@@ -408,15 +409,19 @@ function markdown(result) {
     lines.push(row(`chat ${rate}/s: frames per message`, get((r) => r.chat[i].framesPerMessage), (v) => v.toFixed(1), '='));
     lines.push(row(`chat ${rate}/s: lost / rejected`, get((r) => r.chat[i].lost + Object.values(r.chat[i].rejected).reduce((a, b) => a + b, 0)), (v) => String(v)));
   });
-  if (by['ours-fsync']) {
-    const fsyncGet = (fn) => { const [, ws, sio] = get(fn); let ours; try { ours = fn(by['ours-fsync']); } catch (e) { ours = undefined; } return [ours, ws, sio]; };
+  // world-ws's extra chat runs (the same chat scenarios on another server of ours), each in the world-ws column
+  const variant = (name, label) => {
+    if (!by[name]) return;
+    const vget = (fn) => { const [, ws, sio] = get(fn); let ours; try { ours = fn(by[name]); } catch (e) { ours = undefined; } return [ours, ws, sio]; };
     P.chatRates.forEach((rate, i) => {
-      lines.push(row(`chat ${rate}/s, world-ws with --durability fsync: p50 (ms)`, fsyncGet((r) => r.chat[i].latency.p50), ms));
-      lines.push(row(`chat ${rate}/s, world-ws with --durability fsync: p99 (ms)`, fsyncGet((r) => r.chat[i].latency.p99), ms));
-      lines.push(row(`chat ${rate}/s, world-ws with --durability fsync: server CPU (cores)`, fsyncGet((r) => r.chat[i].cpu.serverCores), (v) => v.toFixed(2)));
-      lines.push(row(`chat ${rate}/s, world-ws with --durability fsync: lost`, fsyncGet((r) => r.chat[i].lost), (v) => String(v)));
+      lines.push(row(`chat ${rate}/s, ${label}: p50 (ms)`, vget((r) => r.chat[i].latency.p50), ms));
+      lines.push(row(`chat ${rate}/s, ${label}: p99 (ms)`, vget((r) => r.chat[i].latency.p99), ms));
+      lines.push(row(`chat ${rate}/s, ${label}: server CPU (cores)`, vget((r) => r.chat[i].cpu.serverCores), (v) => v.toFixed(2)));
+      lines.push(row(`chat ${rate}/s, ${label}: lost`, vget((r) => r.chat[i].lost), (v) => String(v)));
     });
-  }
+  };
+  variant('ours-fsync', 'world-ws with --durability fsync');
+  variant('ours-compare', `world-ws from --compare-jar ${o.compareJar ? path.basename(String(o.compareJar)) : ''}`);
   lines.push(row(`fan-out to ${P.fanConns} conns, ${P.fanRate}/s: p50 all (ms)`, get((r) => r.scenarios.fanout.latencyAll.p50), ms));
   lines.push(row('fan-out: p99 all (ms)', get((r) => r.scenarios.fanout.latencyAll.p99), ms));
   lines.push(row(`churn (${P.churnSeconds} s): users through`, get((r) => r.scenarios.churn.users), (v) => String(v), 'higher'));
@@ -553,6 +558,24 @@ async function main() {
             log(result.skipped['ours-fsync']);
           }
           await stopServer(f);
+        }
+        if (o.compareJar && !fs.existsSync(String(o.compareJar))) {
+          result.skipped['ours-compare'] = `no jar at ${o.compareJar}`;
+          log(result.skipped['ours-compare']);
+        } else if (o.compareJar && !result.skipped.ours) {
+          // the same chat runs on another jar in the same run: the way to tell the code from the machine
+          result.compareJar = String(o.compareJar);
+          const compareDir = path.join(work, 'ours-compare');
+          const compareArgs = args.map((a) => (a === dataDir ? compareDir : a === o.jar ? String(o.compareJar) : a));
+          const c = await startServer('ours-compare', o.java, compareArgs, path.join(work, 'ours-compare.log'));
+          c.java = true; c.dataDir = compareDir;
+          try {
+            result.servers.push(await runScenarios(c, wsAdapter(`ws://${c.host}:${c.port}/ws`), template, { chatOnly: true }));
+          } catch (e) {
+            result.skipped['ours-compare'] = `failed: ${e.stack}`;
+            log(result.skipped['ours-compare']);
+          }
+          await stopServer(c);
         }
       } catch (e) {
         result.skipped.ours = `could not start: ${e.message}`;
