@@ -369,48 +369,22 @@ class FileWorldStoreAppendTest {
     @Test
     @DisplayName("a world whose chats take turns is saved at a cost that does not grow with its conversation, and each chat's file holds that chat's events")
     void interleavedChatsAreSavedIncrementally() throws IOException {
-        World log = world.withChats(List.of(world.chats().get(0),
-                new dev.worldws.api.world.Chat("chat-2", world.config().id(), "Second chat", SampleWorlds.CREATED,
-                        SampleWorlds.CREATED, 0, Map.of())));
-        long seq = 100;
-        long earlyBytes = 0;
-        long lateBytes = 0;
-        for (int turn = 1; turn <= 1_200; turn++) {
-            for (String chat : List.of("chat-1", "chat-2")) {
-                log = log.withEventAppended(new EventLogEntry("evt-" + chat + "-" + turn, log.config().id(), chat,
-                        "message", Map.of("content", "turn " + turn + " in " + chat, "sender", "human"), Map.of(),
-                        SampleWorlds.CREATED.plusSeconds(turn), ++seq, Map.of()));
-            }
-            long before = allocatedBytes();
-            store.save(ALICE_HOME, log);
-            long spent = allocatedBytes() - before;
-            if (turn > 100 && turn <= 200) {
-                earlyBytes += spent;
-            } else if (turn > 1_100) {
-                lateBytes += spent;
-            }
-        }
+        TakingTurns.Allocated saves = TakingTurns.save(world, grown -> store.save(ALICE_HOME, grown));
 
-        assertThat(lateBytes)
+        assertThat(saves.late())
                 .as("100 saves of a 2,400-event log allocate about what 100 saves of a 400-event log did (%d bytes), "
-                        + "not the whole log again each time", earlyBytes)
-                .isLessThan(2 * earlyBytes);
+                        + "not the whole log again each time", saves.early())
+                .isLessThan(2 * saves.early());
         World loaded = store.load(ALICE_HOME);
-        assertThat(loaded.events()).hasSize(log.events().size());
-        for (String chat : List.of("chat-1", "chat-2")) {
+        assertThat(loaded.events()).hasSize(saves.world().events().size());
+        for (String chat : TakingTurns.CHATS) {
             String file = new String(Files.readAllBytes(worldDir().resolve("events").resolve(chat + ".json")),
                     StandardCharsets.UTF_8);
-            assertThat(file).contains("\"turn 1200 in " + chat + "\"").doesNotContain(
-                    "in " + (chat.equals("chat-1") ? "chat-2" : "chat-1") + "\"");
-            assertThat(loaded.events().stream().filter(event -> event.chatId().equals(chat)).map(EventLogEntry::id))
-                    .containsExactlyElementsOf(log.events().stream().filter(event -> event.chatId().equals(chat))
-                            .map(EventLogEntry::id).toList());
+            String other = chat.equals("chat-1") ? "chat-2" : "chat-1";
+            assertThat(file).contains("\"turn " + TakingTurns.TURNS + " in " + chat + "\"").doesNotContain("in " + other + "\"");
+            assertThat(TakingTurns.idsOf(loaded.events(), chat))
+                    .containsExactlyElementsOf(TakingTurns.idsOf(saves.world().events(), chat));
         }
-    }
-
-    private static long allocatedBytes() {
-        return ((com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean())
-                .getThreadAllocatedBytes(Thread.currentThread().getId());
     }
 
     private int countReplaced(String... names) {
