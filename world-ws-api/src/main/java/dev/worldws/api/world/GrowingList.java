@@ -237,6 +237,11 @@ final class GrowingList<E> extends AbstractList<E> implements RandomAccess {
         return false;
     }
 
+    /** Whether this list has items and packs them with {@code codec}. */
+    boolean packedWith(Packing.Codec<E> codec) {
+        return storage != null && storage.codec == codec;
+    }
+
     /** The group of every item (the list is not empty), or null if they are of more than one or it is not known. */
     String onlyGroup() {
         return size > 0 && order == ONE_GROUP ? firstGroup : null;
@@ -245,6 +250,35 @@ final class GrowingList<E> extends AbstractList<E> implements RandomAccess {
     /** Whether the items' groups are known never to decrease. */
     boolean inGroupOrder() {
         return order == ONE_GROUP || order == ASCENDING;
+    }
+
+    /**
+     * Hands items {@code from} to the end to {@code visitor}: those kept as objects as they are, packed ones read in
+     * place into one view by {@code read}, so that walking them builds no item.
+     */
+    <V> void forEachFrom(int from, V view, java.util.function.BiConsumer<Packing.Unpacker, V> read,
+            ItemOrView<E, V> visitor) throws java.io.IOException {
+        Objects.checkFromToIndex(from, size, size);
+        int chunk = 0;
+        for (int i = from; i < size; i++) {
+            int start = storage.starts[i];
+            if (start < 0) {
+                visitor.item(storage.get(i));
+                continue;
+            }
+            while (chunk + 1 < chunks && storage.chunkStarts[chunk + 1] <= start) {
+                chunk++; // items follow one another through the chunks, so the walk only moves forward
+            }
+            read.accept(new Packing.Unpacker(storage.chunks[chunk], start - storage.chunkStarts[chunk], storage.names), view);
+            visitor.view(view);
+        }
+    }
+
+    /** What {@link #forEachFrom} hands each item to. */
+    interface ItemOrView<E, V> {
+        void item(E item) throws java.io.IOException;
+
+        void view(V view) throws java.io.IOException;
     }
 
     /** Bytes of the chunks this list's items use (some of which may be free); for tests. */
@@ -358,6 +392,11 @@ final class GrowingList<E> extends AbstractList<E> implements RandomAccess {
             System.arraycopy(packer.bytes, 0, chunks[chunk], list.end - chunkStarts[chunk], length);
             starts[index] = list.end;
             return list.extended(this, packer.nameCount(), list.end + length, chunk + 1, item);
+        }
+
+        @SuppressWarnings("unchecked")
+        E get(int index) {
+            return (E) kept[index];
         }
 
         @SuppressWarnings("unchecked")

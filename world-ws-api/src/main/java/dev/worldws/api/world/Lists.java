@@ -78,4 +78,36 @@ public final class Lists {
     public static List<EventLogEntry> withEvent(List<EventLogEntry> events, EventLogEntry entry) {
         return GrowingList.copyOf(events, EventLogEntryCodec.INSTANCE).plus(entry, EventLogEntryCodec.INSTANCE);
     }
+
+    /**
+     * Hands the items of {@code memory} from index {@code from} on to {@code visitor}, in order: the ones an agent's
+     * memory keeps packed as views read in place (no item, string or timestamp built per field but the creation
+     * time), any other as the item. For a store that writes the items added since its last save: reading them with
+     * {@link List#get} would build each item anew only to write it out.
+     *
+     * @throws IndexOutOfBoundsException if {@code from} is negative or beyond the memory's size
+     * @throws java.io.IOException if the visitor throws it
+     */
+    public static void forEachMemoryItem(List<MemoryItem> memory, int from, MemoryItemVisitor visitor)
+            throws java.io.IOException {
+        if (memory instanceof GrowingList<MemoryItem> growing && growing.packedWith(MemoryItemCodec.INSTANCE)) {
+            growing.forEachFrom(from, new MemoryItemCodec.PackedMemoryItem(), MemoryItemCodec.INSTANCE::read,
+                    new GrowingList.ItemOrView<>() {
+                        @Override
+                        public void item(MemoryItem item) throws java.io.IOException {
+                            visitor.item(item);
+                        }
+
+                        @Override
+                        public void view(MemoryItemCodec.PackedMemoryItem view) throws java.io.IOException {
+                            visitor.packed(view);
+                        }
+                    });
+            return;
+        }
+        java.util.Objects.checkFromToIndex(from, memory.size(), memory.size());
+        for (int i = from; i < memory.size(); i++) {
+            visitor.item(memory.get(i));
+        }
+    }
 }

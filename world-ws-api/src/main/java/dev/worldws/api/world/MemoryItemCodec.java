@@ -60,6 +60,79 @@ final class MemoryItemCodec implements Packing.Codec<MemoryItem> {
                 null);
     }
 
+    /** Reads the item {@link #pack} wrote into {@code into}, in place. */
+    void read(Packing.Unpacker in, PackedMemoryItem into) {
+        int present = in.getByte();
+        into.role = in.getName();
+        in.getText(into.content);
+        into.createdAt = (present & CREATED_AT) != 0 ? in.getInstant() : null;
+        into.sender = (present & SENDER) != 0 ? in.getName() : null;
+        into.chatId = (present & CHAT_ID) != 0 ? in.getName() : null;
+        into.hasMessageId = (present & MESSAGE_ID) != 0;
+        if (into.hasMessageId) {
+            in.getId(into.messageId);
+        }
+        into.hasReplyTo = (present & REPLY_TO) != 0;
+        if (into.hasReplyTo) {
+            in.getId(into.replyTo);
+        }
+        into.agentId = (present & AGENT_ID) != 0 ? in.getName() : null;
+    }
+
+    /** A packed memory item's fields, read in place by {@link #read}; reused from one item to the next. */
+    static final class PackedMemoryItem implements MemoryItemView {
+        private String role;
+        private final PackedText content = new PackedText();
+        private java.time.Instant createdAt;
+        private String sender;
+        private String chatId;
+        private boolean hasMessageId;
+        private final PackedText messageId = new PackedText();
+        private boolean hasReplyTo;
+        private final PackedText replyTo = new PackedText();
+        private String agentId;
+
+        @Override
+        public String role() {
+            return role;
+        }
+
+        @Override
+        public CharSequence content() {
+            return content;
+        }
+
+        @Override
+        public java.time.Instant createdAt() {
+            return createdAt;
+        }
+
+        @Override
+        public String sender() {
+            return sender;
+        }
+
+        @Override
+        public String chatId() {
+            return chatId;
+        }
+
+        @Override
+        public CharSequence messageId() {
+            return hasMessageId ? messageId : null;
+        }
+
+        @Override
+        public CharSequence replyToMessageId() {
+            return hasReplyTo ? replyTo : null;
+        }
+
+        @Override
+        public String agentId() {
+            return agentId;
+        }
+    }
+
     @Override
     public int names() {
         return 16;

@@ -328,12 +328,28 @@ final class Packing {
             return new String(utf16);
         }
 
-        String getId() {
+        /** Reads what {@link #getString} would into {@code into}, in place. */
+        void getText(PackedText into) {
+            long header = getVarint();
+            int chars = (int) (header >>> 1);
+            boolean utf16 = (header & 1) != 0;
+            into.bytes(bytes, at, chars, utf16);
+            at += utf16 ? 2 * chars : chars;
+        }
+
+        /** Reads what {@link #getId} would into {@code into}, without a new string. */
+        void getId(PackedText into) {
             if (bytes[at++] == 0) {
-                return getString();
+                getText(into);
+                return;
             }
             String prefix = getName();
-            char[] chars = new char[prefix.length() + UUID_CHARS];
+            char[] chars = into.charsFor(prefix.length() + UUID_CHARS);
+            into.charsWritten(writeUuid(prefix, chars));
+        }
+
+        /** {@code prefix} and the 16 bytes of a uuid that follow as text into {@code chars}; how many were written. */
+        private int writeUuid(String prefix, char[] chars) {
             prefix.getChars(0, prefix.length(), chars, 0);
             int to = prefix.length();
             for (int i = 0; i < 16; i++) {
@@ -344,7 +360,16 @@ final class Packing {
                 chars[to++] = HEX[b >>> 4];
                 chars[to++] = HEX[b & 0xF];
             }
-            return new String(chars);
+            return to;
+        }
+
+        String getId() {
+            if (bytes[at++] == 0) {
+                return getString();
+            }
+            String prefix = getName();
+            char[] chars = new char[prefix.length() + UUID_CHARS];
+            return new String(chars, 0, writeUuid(prefix, chars));
         }
 
         String getName() {

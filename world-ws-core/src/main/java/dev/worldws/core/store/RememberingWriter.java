@@ -16,7 +16,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -127,13 +126,19 @@ final class RememberingWriter {
         this.files = files;
     }
 
+    /** Renders the items of a list from an index on as the JSON array of those items alone, at their depth in the file. */
+    @FunctionalInterface
+    interface Renderer<T> {
+        WorldCodec.Rendered render(List<T> items, int from);
+    }
+
     /**
      * Stores {@code items} in {@code file} (inside {@code worldDir}) as the JSON array {@code render} gives for them
-     * (for a sublist, the array of those items alone, at the depth they take in the file).
+     * (for an append, {@code render} is asked for the new items alone, from the first one not yet written).
      *
      * @throws StorageException if neither an append nor a full rewrite succeeded
      */
-    <T> void write(Path worldDir, Path file, List<T> items, Function<List<T>, WorldCodec.Rendered> render) {
+    <T> void write(Path worldDir, Path file, List<T> items, Renderer<T> render) {
         WorldWrites ofWorld = of(worldDir);
         Written last = ofWorld.files.get(file);
         List<?> lastItems = last == null ? null : (List<?>) last.take();
@@ -144,12 +149,12 @@ final class RememberingWriter {
                 return;
             }
             if (!lastItems.isEmpty() && !onDisk.linkedElsewhere()
-                    && append(file, last.size, render.apply(items.subList(lastItems.size(), items.size())))) {
+                    && append(file, last.size, render.render(items, lastItems.size()))) {
                 remember(ofWorld, file, items);
                 return;
             }
         }
-        byte[] whole = render.apply(items).copy();
+        byte[] whole = render.render(items, 0).copy();
         if ((lastItems == null || lastItems.isEmpty()) && !items.isEmpty() && fillEmpty(file, whole)) {
             remember(ofWorld, file, items);
             return;

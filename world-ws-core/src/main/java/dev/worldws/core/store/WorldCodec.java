@@ -16,7 +16,10 @@ import dev.worldws.api.world.AgentConfig;
 import dev.worldws.api.world.Chat;
 import dev.worldws.api.world.CloneMetadata;
 import dev.worldws.api.world.EventLogEntry;
+import dev.worldws.api.world.Lists;
 import dev.worldws.api.world.MemoryItem;
+import dev.worldws.api.world.MemoryItemView;
+import dev.worldws.api.world.MemoryItemVisitor;
 import dev.worldws.api.world.WorldConfig;
 import dev.worldws.core.protocol.IsoInstants;
 import java.io.IOException;
@@ -365,8 +368,82 @@ final class WorldCodec {
      * building those objects, in the thread's render buffer.
      */
     Rendered renderMemory(List<MemoryItem> memory) {
-        return writeArray(memory, WorldCodec::writeMemoryItem);
+        return renderMemory(memory, 0);
     }
+
+    /**
+     * The items of {@code memory} from index {@code from} on, rendered as {@link #renderMemory(List)} renders a list
+     * of them (the array an append writes): packed items straight from their bytes ({@link Lists#forEachMemoryItem}),
+     * since a save renders every new item of every memory and building each one to render it was most of a save's
+     * garbage.
+     */
+    Rendered renderMemory(List<MemoryItem> memory, int from) {
+        return render(out -> {
+            out.writeStartArray();
+            Lists.forEachMemoryItem(memory, from, new MemoryItemVisitor() {
+                @Override
+                public void item(MemoryItem item) throws IOException {
+                    writeMemoryItem(out, item);
+                }
+
+                @Override
+                public void packed(MemoryItemView item) throws IOException {
+                    writeMemoryItem(out, item);
+                }
+            });
+            out.writeEndArray();
+        });
+    }
+
+    /** A packed item as {@link #writeMemoryItem(JsonGenerator, MemoryItem)} writes the item (it has no extra fields). */
+    private static void writeMemoryItem(JsonGenerator out, MemoryItemView item) throws IOException {
+        out.writeStartObject();
+        out.writeStringField("role", item.role());
+        out.writeFieldName("content");
+        writeText(out, item.content(), true);
+        writeIfPresent(out, "createdAt", item.createdAt());
+        writeIfPresent(out, "sender", item.sender());
+        writeIfPresent(out, "chatId", item.chatId());
+        writeIfPresent(out, "messageId", item.messageId());
+        writeIfPresent(out, "replyToMessageId", item.replyToMessageId());
+        writeIfPresent(out, "agentId", item.agentId());
+        out.writeEndObject();
+    }
+
+    private static void writeIfPresent(JsonGenerator out, String field, CharSequence text) throws IOException {
+        if (text != null) {
+            out.writeFieldName(field);
+            writeText(out, text, false);
+        }
+    }
+
+    /** Writes {@code text} as a JSON string from the thread's char buffer, newlines as {@link #escapeNewlines} does. */
+    private static void writeText(JsonGenerator out, CharSequence text, boolean escapeNewlines) throws IOException {
+        int length = text.length();
+        char[] chars = TEXT_CHARS.get();
+        int most = escapeNewlines ? 2 * length : length;
+        if (chars.length < most) {
+            chars = new char[most];
+            if (most <= KEPT_TEXT_CHARS) {
+                TEXT_CHARS.set(chars);
+            }
+        }
+        int to = 0;
+        for (int i = 0; i < length; i++) {
+            char c = text.charAt(i);
+            if (c == '\n' && escapeNewlines) {
+                chars[to++] = '\\';
+                chars[to++] = 'n';
+            } else {
+                chars[to++] = c;
+            }
+        }
+        out.writeString(chars, 0, to);
+    }
+
+    /** The longest text whose char buffer a storage thread keeps for the next one. */
+    private static final int KEPT_TEXT_CHARS = 64 * 1024;
+    private static final ThreadLocal<char[]> TEXT_CHARS = ThreadLocal.withInitial(() -> new char[1024]);
 
     private static void writeMemoryItem(JsonGenerator out, MemoryItem item) throws IOException {
         out.writeStartObject();
@@ -469,7 +546,12 @@ final class WorldCodec {
      * of the entries' JSON objects, rendered field by field without building them (see {@link #renderMemory}).
      */
     Rendered renderEvents(List<EventLogEntry> entries) {
-        return writeArray(entries, WorldCodec::writeEvent);
+        return renderEvents(entries, 0);
+    }
+
+    /** The entries from index {@code from} on, rendered as {@link #renderEvents(List)} renders a list of them. */
+    Rendered renderEvents(List<EventLogEntry> entries, int from) {
+        return writeArray(entries, from, WorldCodec::writeEvent);
     }
 
     /**
@@ -525,11 +607,11 @@ final class WorldCodec {
      * and a whole rewrite give the same bytes), into the thread's buffer, each item written by {@code writeItem}: a save renders every new item
      * of every growing file, and building a map per item (and Jackson walking it) was most of a save's garbage.
      */
-    private <T> Rendered writeArray(List<T> items, ItemWriter<? super T> writeItem) {
+    private <T> Rendered writeArray(List<T> items, int from, ItemWriter<? super T> writeItem) {
         return render(out -> {
             out.writeStartArray();
-            for (T item : items) {
-                writeItem.write(out, item);
+            for (int i = from; i < items.size(); i++) {
+                writeItem.write(out, items.get(i));
             }
             out.writeEndArray();
         });

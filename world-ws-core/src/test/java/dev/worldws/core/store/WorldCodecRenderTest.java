@@ -43,6 +43,45 @@ class WorldCodecRenderTest {
     }
 
     @Test
+    @DisplayName("memory items rendered from their packed bytes give the same bytes as the items, from any index on")
+    void packedMemoryAsItems() throws java.io.IOException {
+        List<MemoryItem> items = new ArrayList<>();
+        String[] contents = {"plain", "two\nlines\n", "é ✓ \"quoted\" \\ tab\t", "\uD800 lone", "", "x".repeat(5_000),
+                "日本語\nテキスト", "\\n is not a newline"};
+        String[] ids = {"msg-3f2c1a9e-8b7d-4c6e-9a1b-2c3d4e5f6a7b", "msg-1", "reply-00000000-0000-0000-0000-000000000000",
+                "MSG-3F2C1A9E-8B7D-4C6E-9A1B-2C3D4E5F6A7B", "ünïcode-id"};
+        for (int i = 0; i < 300; i++) {
+            Map<String, Object> extra = i % 41 == 0 ? Map.of("tool_calls", List.of("x", i)) : Map.of();
+            items.add(new MemoryItem(i % 3 == 0 ? "user" : "assistant", contents[i % contents.length] + " " + i,
+                    i % 5 == 0 ? null : Instant.ofEpochSecond(1_700_000_000L + i, i % 7 == 0 ? 0 : 1_000_000L * i),
+                    i % 4 == 0 ? null : "agent-" + (i % 3), i % 6 == 0 ? null : "chat-" + (i % 2),
+                    i % 2 == 0 ? ids[i % ids.length] : null, i % 3 == 0 ? ids[(i + 1) % ids.length] : null,
+                    i % 9 == 0 ? null : "ada", extra));
+        }
+        dev.worldws.api.world.Agent agent = dev.worldws.testkit.SampleWorlds.templates().values().iterator().next()
+                .agents().get(0);
+        List<MemoryItem> packed = new dev.worldws.api.world.Agent(agent.config(), "", items).memory();
+        int[] views = new int[1];
+        dev.worldws.api.world.Lists.forEachMemoryItem(packed, 0, new dev.worldws.api.world.MemoryItemVisitor() {
+            @Override
+            public void item(MemoryItem item) {
+                // kept as an object: an item with extra fields
+            }
+
+            @Override
+            public void packed(dev.worldws.api.world.MemoryItemView item) {
+                views[0]++;
+            }
+        });
+        assertThat(views[0]).as("items read in place rather than built").isEqualTo(300 - 8);
+
+        for (int from : new int[] {0, 1, 37, 150, 299, 300}) {
+            assertThat(text(codec.renderMemory(packed, from).copy())).as("from %d", from)
+                    .isEqualTo(text(codec.renderMemory(new ArrayList<>(items.subList(from, items.size()))).copy()));
+        }
+    }
+
+    @Test
     @DisplayName("event log entries give the bytes of their JSON objects, payload and meta in extra included")
     void eventsAsObjects() {
         Map<String, Object> payloadInExtra = new LinkedHashMap<>();
