@@ -81,8 +81,8 @@ public final class Lists {
 
     /**
      * Hands the items of {@code memory} from index {@code from} on to {@code visitor}, in order: the ones an agent's
-     * memory keeps packed as views read in place (no item, string or timestamp built per field but the creation
-     * time), any other as the item. For a store that writes the items added since its last save: reading them with
+     * memory keeps packed as views read in place (of each, only its creation time is built), any other as the
+     * item. For a store that writes the items added since its last save: reading them with
      * {@link List#get} would build each item anew only to write it out.
      *
      * @throws IndexOutOfBoundsException if {@code from} is negative or beyond the memory's size
