@@ -9,7 +9,8 @@ final class PackedText implements CharSequence {
     private int from;
     private int length;
     private boolean utf16;
-    private char[] chars = new char[64];
+    /** Made on the first id rebuilt from its bytes (a content view never needs one). */
+    private char[] chars;
     private boolean inChars;
 
     void bytes(byte[] source, int at, int chars, boolean twoBytesEach) {
@@ -22,8 +23,8 @@ final class PackedText implements CharSequence {
 
     /** The buffer to write {@code count} chars into, then {@link #charsWritten}. */
     char[] charsFor(int count) {
-        if (chars.length < count) {
-            chars = new char[count];
+        if (chars == null || chars.length < count) {
+            chars = new char[Math.max(count, 64)];
         }
         return chars;
     }
