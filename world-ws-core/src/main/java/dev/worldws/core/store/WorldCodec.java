@@ -398,16 +398,24 @@ final class WorldCodec {
     /** A packed item as {@link #writeMemoryItem(JsonGenerator, MemoryItem)} writes the item (it has no extra fields). */
     private static void writeMemoryItem(JsonGenerator out, MemoryItemView item) throws IOException {
         out.writeStartObject();
-        out.writeStringField("role", item.role());
-        out.writeFieldName("content");
-        writeText(out, item.content(), true);
-        writeIfPresent(out, "createdAt", item.createdAt());
-        writeIfPresent(out, "sender", item.sender());
-        writeIfPresent(out, "chatId", item.chatId());
-        writeIfPresent(out, "messageId", item.messageId());
-        writeIfPresent(out, "replyToMessageId", item.replyToMessageId());
-        writeIfPresent(out, "agentId", item.agentId());
+        writeKnownMemoryFields(out, item.role(), item.content(), item.createdAt(), item.sender(), item.chatId(),
+                item.messageId(), item.replyToMessageId(), item.agentId());
         out.writeEndObject();
+    }
+
+    /** A memory item's known fields, in the order of the file, whether the item is an object or read in place. */
+    private static void writeKnownMemoryFields(JsonGenerator out, String role, CharSequence content, Instant createdAt,
+            String sender, String chatId, CharSequence messageId, CharSequence replyToMessageId, String agentId)
+            throws IOException {
+        out.writeStringField("role", role);
+        out.writeFieldName("content");
+        writeText(out, content, true);
+        writeIfPresent(out, "createdAt", createdAt);
+        writeIfPresent(out, "sender", sender);
+        writeIfPresent(out, "chatId", chatId);
+        writeIfPresent(out, "messageId", messageId);
+        writeIfPresent(out, "replyToMessageId", replyToMessageId);
+        writeIfPresent(out, "agentId", agentId);
     }
 
     private static void writeIfPresent(JsonGenerator out, String field, CharSequence text) throws IOException {
@@ -417,7 +425,11 @@ final class WorldCodec {
         }
     }
 
-    /** Writes {@code text} as a JSON string from the thread's char buffer, newlines as {@link #escapeNewlines} does. */
+    /**
+     * Writes {@code text} as a JSON string from the thread's char buffer; with {@code escapeNewlines}, each newline as
+     * the two characters backslash and n, as agent-world stores a memory's content ({@link #unescapeNewlines} reads
+     * them back).
+     */
     private static void writeText(JsonGenerator out, CharSequence text, boolean escapeNewlines) throws IOException {
         int length = text.length();
         char[] chars = TEXT_CHARS.get();
@@ -447,14 +459,8 @@ final class WorldCodec {
 
     private static void writeMemoryItem(JsonGenerator out, MemoryItem item) throws IOException {
         out.writeStartObject();
-        out.writeStringField("role", item.role());
-        out.writeStringField("content", escapeNewlines(item.content()));
-        writeIfPresent(out, "createdAt", item.createdAt());
-        writeIfPresent(out, "sender", item.sender());
-        writeIfPresent(out, "chatId", item.chatId());
-        writeIfPresent(out, "messageId", item.messageId());
-        writeIfPresent(out, "replyToMessageId", item.replyToMessageId());
-        writeIfPresent(out, "agentId", item.agentId());
+        writeKnownMemoryFields(out, item.role(), item.content(), item.createdAt(), item.sender(), item.chatId(),
+                item.messageId(), item.replyToMessageId(), item.agentId());
         writeFields(out, item.extra(), key -> switch (key) {
             case "role", "content" -> true;
             case "createdAt" -> item.createdAt() != null;
@@ -472,9 +478,6 @@ final class WorldCodec {
         return stored.replace("\\n", "\n");
     }
 
-    static String escapeNewlines(String content) {
-        return content.replace("\n", "\\n");
-    }
 
     // ---------------------------------------------------------------- chats/{chatId}.json
 
