@@ -253,11 +253,10 @@ final class GrowingList<E> extends AbstractList<E> implements RandomAccess {
     }
 
     /**
-     * Hands items {@code from} to the end to {@code visitor}: those kept as objects as they are, packed ones read in
-     * place into one view by {@code read}, so that walking them builds no item.
+     * Hands items {@code from} to the end to {@code visitor}: those kept as objects as they are, packed ones as an
+     * unpacker at their bytes, so that the visitor can read them in place instead of building them.
      */
-    <V> void forEachFrom(int from, V view, java.util.function.BiConsumer<Packing.Unpacker, V> read,
-            ItemOrView<E, V> visitor) throws java.io.IOException {
+    void forEachFrom(int from, ItemOrBytes<E> visitor) throws java.io.IOException {
         Objects.checkFromToIndex(from, size, size);
         int chunk = 0;
         for (int i = from; i < size; i++) {
@@ -269,16 +268,15 @@ final class GrowingList<E> extends AbstractList<E> implements RandomAccess {
             while (chunk + 1 < chunks && storage.chunkStarts[chunk + 1] <= start) {
                 chunk++; // items follow one another through the chunks, so the walk only moves forward
             }
-            read.accept(new Packing.Unpacker(storage.chunks[chunk], start - storage.chunkStarts[chunk], storage.names), view);
-            visitor.view(view);
+            visitor.packed(new Packing.Unpacker(storage.chunks[chunk], start - storage.chunkStarts[chunk], storage.names));
         }
     }
 
     /** What {@link #forEachFrom} hands each item to. */
-    interface ItemOrView<E, V> {
+    interface ItemOrBytes<E> {
         void item(E item) throws java.io.IOException;
 
-        void view(V view) throws java.io.IOException;
+        void packed(Packing.Unpacker in) throws java.io.IOException;
     }
 
     /** Bytes of the chunks this list's items use (some of which may be free); for tests. */

@@ -91,18 +91,19 @@ public final class Lists {
     public static void forEachMemoryItem(List<MemoryItem> memory, int from, MemoryItemVisitor visitor)
             throws java.io.IOException {
         if (memory instanceof GrowingList<MemoryItem> growing && growing.packedWith(MemoryItemCodec.INSTANCE)) {
-            growing.forEachFrom(from, new MemoryItemCodec.PackedMemoryItem(), MemoryItemCodec.INSTANCE::read,
-                    new GrowingList.ItemOrView<>() {
-                        @Override
-                        public void item(MemoryItem item) throws java.io.IOException {
-                            visitor.item(item);
-                        }
+            MemoryItemCodec.PackedMemoryItem view = new MemoryItemCodec.PackedMemoryItem();
+            growing.forEachFrom(from, new GrowingList.ItemOrBytes<>() {
+                @Override
+                public void item(MemoryItem item) throws java.io.IOException {
+                    visitor.item(item);
+                }
 
-                        @Override
-                        public void view(MemoryItemCodec.PackedMemoryItem view) throws java.io.IOException {
-                            visitor.packed(view);
-                        }
-                    });
+                @Override
+                public void packed(Packing.Unpacker in) throws java.io.IOException {
+                    MemoryItemCodec.INSTANCE.read(in, view);
+                    visitor.packed(view);
+                }
+            });
             return;
         }
         java.util.Objects.checkFromToIndex(from, memory.size(), memory.size());

@@ -13,10 +13,10 @@ final class PackedText implements CharSequence {
     private char[] chars;
     private boolean inChars;
 
-    void bytes(byte[] source, int at, int chars, boolean twoBytesEach) {
+    void bytes(byte[] source, int at, int count, boolean twoBytesEach) {
         this.bytes = source;
         this.from = at;
-        this.length = chars;
+        this.length = count;
         this.utf16 = twoBytesEach;
         this.inChars = false;
     }
