@@ -545,19 +545,22 @@ async function main() {
         }
         await stopServer(s);
         result.oursLog = (await fsp.readFile(s.logFile, 'utf8')).split('\n').slice(-30).join('\n');
+        // world-ws's extra chat runs: the same chat scenarios on a variant of the server, in its own data folder
+        const chatOnlyVariant = async (name, variantArgs) => {
+          const variantDir = path.join(work, name);
+          const v = await startServer(name, o.java, variantArgs.map((a) => (a === dataDir ? variantDir : a)), path.join(work, `${name}.log`));
+          v.java = true; v.dataDir = variantDir;
+          try {
+            result.servers.push(await runScenarios(v, wsAdapter(`ws://${v.host}:${v.port}/ws`), template, { chatOnly: true }));
+          } catch (e) {
+            result.skipped[name] = `failed: ${e.stack}`;
+            log(result.skipped[name]);
+          }
+          await stopServer(v);
+        };
         if (o.fsyncChat === 'true' && /--durability\s+write-back/.test(String(o.oursArgs)) && !result.skipped.ours) {
           // the same chat runs once more with every save forced to the device (the reference server's default)
-          const fsyncDir = path.join(work, 'ours-fsync');
-          const fsyncArgs = args.map((a) => (a === dataDir ? fsyncDir : a === 'write-back' ? 'fsync' : a));
-          const f = await startServer('ours-fsync', o.java, fsyncArgs, path.join(work, 'ours-fsync.log'));
-          f.java = true; f.dataDir = fsyncDir;
-          try {
-            result.servers.push(await runScenarios(f, wsAdapter(`ws://${f.host}:${f.port}/ws`), template, { chatOnly: true }));
-          } catch (e) {
-            result.skipped['ours-fsync'] = `failed: ${e.stack}`;
-            log(result.skipped['ours-fsync']);
-          }
-          await stopServer(f);
+          await chatOnlyVariant('ours-fsync', args.map((a) => (a === 'write-back' ? 'fsync' : a)));
         }
         if (o.compareJar && !fs.existsSync(String(o.compareJar))) {
           result.skipped['ours-compare'] = `no jar at ${o.compareJar}`;
@@ -565,17 +568,7 @@ async function main() {
         } else if (o.compareJar && !result.skipped.ours) {
           // the same chat runs on another jar in the same run: the way to tell the code from the machine
           result.compareJar = String(o.compareJar);
-          const compareDir = path.join(work, 'ours-compare');
-          const compareArgs = args.map((a) => (a === dataDir ? compareDir : a === o.jar ? String(o.compareJar) : a));
-          const c = await startServer('ours-compare', o.java, compareArgs, path.join(work, 'ours-compare.log'));
-          c.java = true; c.dataDir = compareDir;
-          try {
-            result.servers.push(await runScenarios(c, wsAdapter(`ws://${c.host}:${c.port}/ws`), template, { chatOnly: true }));
-          } catch (e) {
-            result.skipped['ours-compare'] = `failed: ${e.stack}`;
-            log(result.skipped['ours-compare']);
-          }
-          await stopServer(c);
+          await chatOnlyVariant('ours-compare', args.map((a) => (a === o.jar ? String(o.compareJar) : a)));
         }
       } catch (e) {
         result.skipped.ours = `could not start: ${e.message}`;
