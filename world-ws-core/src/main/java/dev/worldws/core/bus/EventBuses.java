@@ -12,8 +12,9 @@ public final class EventBuses {
      * with its replies streamed is some 37 events). Each kept event costs heap until it leaves the history, so the
      * history of every busy world is most of a server's live heap: with 1,000 each, 1,000 chatting users kept
      * about 250 MB alive and G1's pauses grew to 20-50 ms; a resume older than the history falls back to a full
-     * {@code world_selected} anyway. The in-process bus keeps its history packed into one byte array per topic
-     * (about 100 bytes per event of the sample template), which the collector neither copies nor scans.
+     * {@code world_selected} anyway. The in-process bus keeps its history packed into byte chunks (about 100 bytes
+     * per event of the sample template), which the collector does not scan, and passes the chunks that trimming
+     * frees on to the next history that grows (up to 4 MiB of free chunks are kept per bus).
      */
     public static final int DEFAULT_HISTORY_SIZE = 256;
     /** How long an event stays replayable, by default. */

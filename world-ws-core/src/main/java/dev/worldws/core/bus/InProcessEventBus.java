@@ -40,6 +40,7 @@ final class InProcessEventBus implements EventBus {
     private final Duration historyTtl;
     private final ConcurrentHashMap<WorldKey, Topic> topics = new ConcurrentHashMap<>();
     private final AtomicInteger activeSubscriptions = new AtomicInteger();
+    private final HistoryChunks historyChunks = new HistoryChunks(HistoryChunks.DEFAULT_CAPACITY);
     /** When idle topics are next released, in the clock's milliseconds (no {@code Instant} per publish). */
     private final AtomicLong nextSweepMillis;
     private volatile boolean closed;
@@ -181,7 +182,7 @@ final class InProcessEventBus implements EventBus {
 
         Topic(WorldKey key) {
             this.key = key;
-            this.history = new PackedHistory(key);
+            this.history = new PackedHistory(key, historyChunks);
         }
 
         /** Sequences {@code event} and queues it for delivery; {@code null} if this topic was released (retry). */

@@ -17,7 +17,7 @@ import java.util.List;
 
 /**
  * The replay history of one topic, oldest first, kept as bytes: each message, stream step, activity and system event
- * is packed (into a scratch array of the publishing thread, then copied) onto the end of one growing array, and
+ * is packed (into a scratch array of the publishing thread, then copied) onto the end of a chain of byte chunks, and
  * unpacked into an equal event only when a resume asks for it. The rare, large
  * events (an agent's new configuration, a reloaded world) are kept as objects beside the bytes, in order.
  *
@@ -26,24 +26,27 @@ import java.util.List;
  * five objects each), the youngest of them were alive at every young collection, were copied once or twice and then
  * promoted, and each world's history array, being old, had a reference to a new event written into it with every
  * event, so every collection also scanned those cards; about a quarter of G1's pause time went to them. Packed, an
- * event is a few bytes copied into an array that is mostly old already: nothing new survives a collection, and a
- * byte array holds no references to scan.
+ * event is a few bytes in a chunk, and a byte array holds no references to scan.
  *
- * <p>Entries are written one after another from {@code tail} on and dropped from {@code head}; when the array is
- * full, the live entries move to its start (into a new array with half as much room again as they need if they do
- * not fit, or if they would use a quarter of it or less), and a large array shrinks so again when trimming leaves a
- * quarter of it in use. An entry: its length (int), the time it was recorded (long), its sequence
- * number (long), a tag (byte) and the event's fields. Strings are stored as Latin-1 bytes when every char fits,
- * else as UTF-16 chars, so any string (also one with a lone surrogate) comes back equal.
+ * <p>Why chunks: one array per history that grew by half when full was copied into a new array four times while a
+ * new world's history filled its window (to some 50 KB for the sample template), and each of those arrays lived
+ * seconds: young collections copied them too, and they died old. With a new world for each of 1,000 users, that
+ * was most of what each young pause copied (JFR's promotion events: 5 of some 6 MB per pause). Chunks are written
+ * once, never moved, and go back to the bus's {@link HistoryChunks} when trimming leaves them behind, for the next
+ * history that grows. A history's first chunk is small and its own, so a world with a handful of events costs
+ * little; an entry too long for a pooled chunk gets a chunk of its own size.
+ *
+ * <p>An entry: its length (int), the time it was recorded (long), its sequence number (long), a tag (byte) and the
+ * event's fields; an entry never spans two chunks. Entries are written from {@code tail} on in the last chunk and
+ * dropped from {@code head} in the first; where an entry did not fit, a chunk ends with a length of 0 (or with fewer
+ * than four bytes left). Strings are stored as Latin-1 bytes when every char fits, else as UTF-16 chars, so any
+ * string (also one with a lone surrogate) comes back equal.
  *
  * <p>Not thread-safe: the topic guards it.
  */
 final class PackedHistory {
-    private static final int INITIAL_BYTES = 256;
-    /** Array sizes are multiples of this. */
-    private static final int GRAIN_BYTES = 256;
-    /** Arrays up to this size are kept however little of them is in use: shrinking them would gain too little. */
-    private static final int SHRINK_ABOVE_BYTES = 4096;
+    /** The size of a history's first chunk, which is not pooled. */
+    static final int FIRST_CHUNK_BYTES = 256;
     private static final int HEADER_BYTES = Integer.BYTES + Long.BYTES + Long.BYTES;
 
     private static final byte OBJECT = 0;
@@ -57,16 +60,21 @@ final class PackedHistory {
     private static final ActivityEvent.Kind[] ACTIVITY_KINDS = ActivityEvent.Kind.values();
 
     private final WorldKey world;
-    private byte[] bytes = new byte[0];
+    private final HistoryChunks pool;
+    /** Oldest first; empty exactly when no event is kept. */
+    private final ArrayDeque<byte[]> chunks = new ArrayDeque<>(3);
+    /** Where the oldest entry starts in the first chunk. */
     private int head;
+    /** Where the next entry goes in the last chunk. */
     private int tail;
     private int size;
     /** The events kept as objects, in the order of their entries (tag {@link #OBJECT}). */
     private final ArrayDeque<WorldEvent> objects = new ArrayDeque<>(2);
 
-    /** A history for the events of {@code world}: they all carry it, so it is not stored with each. */
-    PackedHistory(WorldKey world) {
+    /** A history for the events of {@code world} (they all carry it, so it is not stored with each), on {@code pool}. */
+    PackedHistory(WorldKey world, HistoryChunks pool) {
         this.world = world;
+        this.pool = pool;
     }
 
     int size() {
@@ -79,7 +87,7 @@ final class PackedHistory {
 
     /** The sequence number of the oldest event kept; only while not empty. */
     long oldestSeq() {
-        return readLong(head + Integer.BYTES + Long.BYTES);
+        return readLong(chunks.getFirst(), head + Integer.BYTES + Long.BYTES);
     }
 
     /** Appends {@code event} (sequenced, of this history's world), recorded at {@code atMillis}. */
@@ -87,8 +95,8 @@ final class PackedHistory {
         Packer entry = PACKER.get();
         try {
             boolean keptAsObject = entry.pack(event, atMillis);
-            ensureRoom(entry.length);
-            System.arraycopy(entry.bytes, 0, bytes, tail, entry.length);
+            byte[] last = roomFor(entry.length);
+            System.arraycopy(entry.bytes, 0, last, tail, entry.length);
             tail += entry.length;
             size++;
             if (keptAsObject) {
@@ -103,84 +111,110 @@ final class PackedHistory {
 
     /** Drops the oldest events while more than {@code maxSize} are kept or the oldest was recorded at or before {@code expiredMillis}. */
     void trim(int maxSize, long expiredMillis) {
-        while (size > 0 && (size > maxSize || readLong(head + Integer.BYTES) <= expiredMillis)) {
-            if (bytes[head + HEADER_BYTES] == OBJECT) {
+        while (size > 0) {
+            byte[] first = chunks.getFirst();
+            if (size <= maxSize && readLong(first, head + Integer.BYTES) > expiredMillis) {
+                return;
+            }
+            if (first[head + HEADER_BYTES] == OBJECT) {
                 objects.removeFirst();
             }
-            head += readInt(head);
+            head += readInt(first, head);
             size--;
+            if (size > 0 && !hasEntryAt(first, head, chunks.size() == 1 ? tail : first.length)) {
+                pool.give(chunks.removeFirst());
+                head = 0;
+            }
         }
-        if (size == 0) {
-            clear();
-        } else if (bytes.length > SHRINK_ABOVE_BYTES && (tail - head) * 4 <= bytes.length) {
-            resize(tail - head); // a burst (a long message) has left the window: give its room back
-        }
+        clear();
     }
 
     /** The events kept with a sequence number above {@code seq}, oldest first. */
     List<WorldEvent> since(long seq) {
         List<WorldEvent> events = new ArrayList<>();
         Iterator<WorldEvent> kept = objects.iterator();
-        for (int at = head; at < tail; at += readInt(at)) {
-            boolean object = bytes[at + HEADER_BYTES] == OBJECT;
-            WorldEvent event = object ? kept.next() : null;
-            long entrySeq = readLong(at + Integer.BYTES + Long.BYTES);
-            if (entrySeq > seq) {
-                events.add(object ? event : new Reader(at + HEADER_BYTES, entrySeq).event());
+        int at = head;
+        int remaining = chunks.size();
+        for (byte[] chunk : chunks) {
+            int end = --remaining == 0 ? tail : chunk.length;
+            for (; hasEntryAt(chunk, at, end); at += readInt(chunk, at)) {
+                boolean object = chunk[at + HEADER_BYTES] == OBJECT;
+                WorldEvent event = object ? kept.next() : null;
+                long entrySeq = readLong(chunk, at + Integer.BYTES + Long.BYTES);
+                if (entrySeq > seq) {
+                    events.add(object ? event : new Reader(chunk, at + HEADER_BYTES, entrySeq).event());
+                }
             }
+            at = 0;
         }
         return events;
     }
 
     void clear() {
+        for (byte[] chunk : chunks) {
+            pool.give(chunk);
+        }
+        chunks.clear();
         head = 0;
         tail = 0;
         size = 0;
         objects.clear();
-        if (bytes.length > INITIAL_BYTES) {
-            bytes = new byte[0];
-        }
     }
 
     /** Bytes held; for tests. */
     int capacity() {
-        return bytes.length;
+        int bytes = 0;
+        for (byte[] chunk : chunks) {
+            bytes += chunk.length;
+        }
+        return bytes;
     }
 
     /** Bytes the kept entries take; for tests. */
     int liveBytes() {
-        return tail - head;
+        int bytes = 0;
+        int at = head;
+        int remaining = chunks.size();
+        for (byte[] chunk : chunks) {
+            int end = --remaining == 0 ? tail : chunk.length;
+            for (; hasEntryAt(chunk, at, end); at += readInt(chunk, at)) {
+                bytes += readInt(chunk, at);
+            }
+            at = 0;
+        }
+        return bytes;
     }
 
     // ---------------------------------------------------------------- room
 
-    private void ensureRoom(int needed) {
-        if (tail + needed <= bytes.length) {
-            return;
+    /** The last chunk, with {@code needed} bytes free from {@code tail} on: a new one if the last is full. */
+    private byte[] roomFor(int needed) {
+        byte[] last = chunks.peekLast();
+        if (last != null && tail + needed <= last.length) {
+            return last;
         }
-        int live = tail - head;
-        if (live + needed > bytes.length || (live + needed) * 4 <= bytes.length) {
-            resize(live + needed);
+        byte[] next;
+        if (last == null && needed <= FIRST_CHUNK_BYTES) {
+            next = new byte[FIRST_CHUNK_BYTES];
+        } else if (needed <= HistoryChunks.CHUNK_BYTES) {
+            next = pool.take();
         } else {
-            System.arraycopy(bytes, head, bytes, 0, live);
-            head = 0;
-            tail = live;
+            next = new byte[needed];
         }
+        if (last != null && tail + Integer.BYTES <= last.length) {
+            writeInt(last, tail, 0); // the chunk ends here (a pooled chunk holds old bytes after it)
+        }
+        if (last == null) {
+            head = 0;
+        }
+        chunks.addLast(next);
+        tail = 0;
+        return next;
     }
 
-    /**
-     * Moves the live entries to the start of a new array with room for half as much again as {@code bytesWanted}:
-     * enough that the entries move within it only after a third of it was appended, tight enough that a busy
-     * world's history costs about one and a half times its bytes (a power of two above twice them cost up to four).
-     */
-    private void resize(int bytesWanted) {
-        int live = tail - head;
-        int room = bytesWanted + bytesWanted / 2;
-        byte[] moved = new byte[Math.max(INITIAL_BYTES, (room + GRAIN_BYTES - 1) / GRAIN_BYTES * GRAIN_BYTES)];
-        System.arraycopy(bytes, head, moved, 0, live);
-        bytes = moved;
-        head = 0;
-        tail = live;
+    /** Whether an entry starts at {@code at} in {@code chunk}, whose entries end at or before {@code end}. */
+    private static boolean hasEntryAt(byte[] chunk, int at, int end) {
+        return at + Integer.BYTES <= end && readInt(chunk, at) != 0;
     }
 
     // ---------------------------------------------------------------- writing
@@ -242,7 +276,7 @@ final class PackedHistory {
                 put(OBJECT);
                 keptAsObject = true;
             }
-            writeInt(0, length);
+            writeInt(bytes, 0, length);
             return keptAsObject;
         }
 
@@ -259,7 +293,7 @@ final class PackedHistory {
 
         private void putInt(int value) {
             room(Integer.BYTES);
-            writeInt(length, value);
+            writeInt(bytes, length, value);
             length += Integer.BYTES;
         }
 
@@ -301,30 +335,33 @@ final class PackedHistory {
             }
         }
 
-        private void writeInt(int at, int value) {
-            bytes[at] = (byte) (value >>> 24);
-            bytes[at + 1] = (byte) (value >>> 16);
-            bytes[at + 2] = (byte) (value >>> 8);
-            bytes[at + 3] = (byte) value;
-        }
     }
 
     // ---------------------------------------------------------------- reading
 
-    private int readInt(int at) {
+    private static void writeInt(byte[] bytes, int at, int value) {
+        bytes[at] = (byte) (value >>> 24);
+        bytes[at + 1] = (byte) (value >>> 16);
+        bytes[at + 2] = (byte) (value >>> 8);
+        bytes[at + 3] = (byte) value;
+    }
+
+    private static int readInt(byte[] bytes, int at) {
         return (bytes[at] & 0xFF) << 24 | (bytes[at + 1] & 0xFF) << 16 | (bytes[at + 2] & 0xFF) << 8 | (bytes[at + 3] & 0xFF);
     }
 
-    private long readLong(int at) {
-        return (long) readInt(at) << 32 | (readInt(at + Integer.BYTES) & 0xFFFFFFFFL);
+    private static long readLong(byte[] bytes, int at) {
+        return (long) readInt(bytes, at) << 32 | (readInt(bytes, at + Integer.BYTES) & 0xFFFFFFFFL);
     }
 
     /** Unpacks one entry from its tag on. */
     private final class Reader {
+        private final byte[] bytes;
         private int at;
         private final long seq;
 
-        Reader(int at, long seq) {
+        Reader(byte[] bytes, int at, long seq) {
+            this.bytes = bytes;
             this.at = at;
             this.seq = seq;
         }
@@ -358,13 +395,13 @@ final class PackedHistory {
         }
 
         private int nextInt() {
-            int value = readInt(at);
+            int value = readInt(bytes, at);
             at += Integer.BYTES;
             return value;
         }
 
         private long nextLong() {
-            long value = readLong(at);
+            long value = readLong(bytes, at);
             at += Long.BYTES;
             return value;
         }

@@ -23,7 +23,8 @@ class PackedHistoryTest {
     private static final WorldKey WORLD = WorldKey.of("alice", "home");
     private static final Instant AT = Instant.parse("2026-11-26T12:00:00.123456789Z");
 
-    private final PackedHistory history = new PackedHistory(WORLD);
+    private final HistoryChunks pool = new HistoryChunks(HistoryChunks.DEFAULT_CAPACITY);
+    private final PackedHistory history = new PackedHistory(WORLD, pool);
 
     @Test
     @DisplayName("gives back every kind of event equal to what was kept, odd strings and nulls included")
@@ -83,7 +84,7 @@ class PackedHistoryTest {
     }
 
     @Test
-    @DisplayName("a long run of events through a small window keeps the array small; a burst grows it, and it shrinks again")
+    @DisplayName("a long run of events through a small window keeps the history small; a burst grows it, and it shrinks again")
     void growsAndShrinks() {
         for (int seq = 1; seq <= 10_000; seq++) {
             history.add(chunk(seq, "some words of a reply"), seq);
@@ -118,6 +119,81 @@ class PackedHistoryTest {
             }
         }
         assertThat(history.size()).isEqualTo(256);
+    }
+
+    @Test
+    @DisplayName("a new world's history allocates about what it keeps while it fills its window, and nothing once it is full")
+    void fillingAllocatesWhatIsKept() {
+        List<StreamEvent> events = new ArrayList<>();
+        for (int seq = 1; seq <= 5_256; seq++) {
+            events.add(chunk(seq, "a reply's words, " + seq));
+        }
+        long before = allocatedBytes();
+        for (StreamEvent event : events.subList(0, 256)) {
+            history.add(event, event.seq());
+            history.trim(256, 0);
+        }
+        long filling = allocatedBytes() - before;
+        assertThat(filling).as("bytes allocated while %d bytes of entries were kept", history.liveBytes())
+                .isLessThan(history.liveBytes() * 5L / 4);
+
+        before = allocatedBytes();
+        for (StreamEvent event : events.subList(256, events.size())) {
+            history.add(event, event.seq());
+            history.trim(256, 0);
+        }
+        long full = allocatedBytes() - before;
+        assertThat(full).as("bytes allocated by 5,000 events through a full window").isLessThan(2 * HistoryChunks.CHUNK_BYTES);
+        assertThat(seqs(history.since(5_254))).containsExactly(5_255L, 5_256L);
+    }
+
+    @Test
+    @DisplayName("chunks left behind by one history serve another, and the bytes they held never show")
+    void pooledChunksServeOthers() {
+        byte[][] stale = new byte[64][];
+        for (int i = 0; i < stale.length; i++) {
+            stale[i] = pool.take();
+            java.util.Arrays.fill(stale[i], (byte) 0x11); // reads as a length of 286,331,153 if ever taken for one
+        }
+        for (byte[] chunk : stale) {
+            pool.give(chunk);
+        }
+        java.util.Random random = new java.util.Random(6);
+        java.util.ArrayDeque<WorldEvent> expected = new java.util.ArrayDeque<>();
+        for (int seq = 1; seq <= 3_000; seq++) {
+            int kind = random.nextInt(20);
+            WorldEvent event = kind == 0
+                    ? new AgentUpdatedEvent(WORLD, "chat-1", seq, AT, AgentConfig.of(AgentId.of("a" + seq), "A"), "", "u", seq)
+                    : chunk(seq, "w".repeat(kind == 1 ? 1_500 + random.nextInt(3_000) : random.nextInt(120)));
+            history.add(event, seq);
+            expected.addLast(event);
+            int window = 1 + random.nextInt(60);
+            history.trim(window, 0);
+            while (expected.size() > window) {
+                expected.removeFirst();
+            }
+            if (seq % 97 == 0) {
+                assertThat(history.since(0)).as("after %d events", seq).containsExactlyElementsOf(expected);
+                assertThat(history.oldestSeq()).isEqualTo(expected.getFirst().seq());
+            }
+        }
+        PackedHistory other = new PackedHistory(WorldKey.of("bob", "home"), pool);
+        int pooled = pool.size();
+        history.clear();
+        assertThat(pool.size()).as("chunks given back by a cleared history").isGreaterThan(pooled);
+        pooled = pool.size();
+        for (int seq = 1; seq <= 200; seq++) {
+            other.add(new StreamEvent(WorldKey.of("bob", "home"), "chat-1", seq, AT, "barista", "m" + seq, null,
+                    StreamEvent.Kind.CHUNK, "bob's words " + seq), seq);
+        }
+        assertThat(pool.size()).as("chunks taken by the next history").isLessThan(pooled);
+        assertThat(seqs(other.since(198))).containsExactly(199L, 200L);
+        assertThat(other.since(0)).hasSize(200).allSatisfy(event -> assertThat(event.world()).isEqualTo(WorldKey.of("bob", "home")));
+    }
+
+    private static long allocatedBytes() {
+        return ((com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean())
+                .getThreadAllocatedBytes(Thread.currentThread().getId());
     }
 
     private static StreamEvent chunk(long seq, String text) {
