@@ -40,7 +40,9 @@ import java.util.List;
  * event's fields; an entry never spans two chunks. Entries are written from {@code tail} on in the last chunk and
  * dropped from {@code head} in the first; where an entry did not fit, a chunk ends with a length of 0 (or with fewer
  * than four bytes left). Strings are stored as Latin-1 bytes when every char fits, else as UTF-16 chars, so any
- * string (also one with a lone surrogate) comes back equal.
+ * string (also one with a lone surrogate) comes back equal; a lowercase UUID in 16 bytes; and an id that an earlier
+ * entry of the same chunk holds (a reply's ids, repeated by each of its stream steps) as the place of that entry's
+ * copy (see {@link Packer}): a stream step of the sample template takes some 65 bytes instead of 150.
  *
  * <p>Not thread-safe: the topic guards it.
  */
@@ -55,6 +57,13 @@ final class PackedHistory {
     private static final byte ACTIVITY = 3;
     private static final byte SYSTEM = 4;
 
+    private static final byte NULL = 0;
+    private static final byte LATIN1 = 1;
+    private static final byte UTF16 = 2;
+    private static final byte UUID = 3;
+    private static final byte REFERENCE = 4;
+    private static final char[] HEX = "0123456789abcdef".toCharArray();
+
     private static final SenderType[] SENDER_TYPES = SenderType.values();
     private static final StreamEvent.Kind[] STREAM_KINDS = StreamEvent.Kind.values();
     private static final ActivityEvent.Kind[] ACTIVITY_KINDS = ActivityEvent.Kind.values();
@@ -68,6 +77,11 @@ final class PackedHistory {
     /** Where the next entry goes in the last chunk. */
     private int tail;
     private int size;
+    /**
+     * Where in the last chunk the latest string written out in full for each {@link Packer} slot (chat, agent,
+     * message id, reply-to id) starts, or -1: an equal string in a later entry of the chunk refers to it.
+     */
+    private final int[] recent = {-1, -1, -1, -1};
     /** The events kept as objects, in the order of their entries (tag {@link #OBJECT}). */
     private final ArrayDeque<WorldEvent> objects = new ArrayDeque<>(2);
 
@@ -94,9 +108,14 @@ final class PackedHistory {
     void add(WorldEvent event, long atMillis) {
         Packer entry = PACKER.get();
         try {
-            boolean keptAsObject = entry.pack(event, atMillis);
-            byte[] last = roomFor(entry.length);
+            byte[] last = chunks.peekLast();
+            boolean keptAsObject = entry.pack(event, atMillis, last, tail, recent);
+            if (last == null || tail + entry.length > last.length) {
+                entry.pack(event, atMillis, null, 0, recent); // a new chunk: nothing earlier to refer to
+                last = newChunk(entry.length);
+            }
             System.arraycopy(entry.bytes, 0, last, tail, entry.length);
+            entry.remember(recent, tail);
             tail += entry.length;
             size++;
             if (keptAsObject) {
@@ -158,6 +177,7 @@ final class PackedHistory {
         head = 0;
         tail = 0;
         size = 0;
+        Arrays.fill(recent, -1);
         objects.clear();
     }
 
@@ -187,12 +207,9 @@ final class PackedHistory {
 
     // ---------------------------------------------------------------- room
 
-    /** The last chunk, with {@code needed} bytes free from {@code tail} on: a new one if the last is full. */
-    private byte[] roomFor(int needed) {
+    /** Starts a new last chunk with room for {@code needed} bytes. */
+    private byte[] newChunk(int needed) {
         byte[] last = chunks.peekLast();
-        if (last != null && tail + needed <= last.length) {
-            return last;
-        }
         byte[] next;
         if (last == null && needed <= FIRST_CHUNK_BYTES) {
             next = new byte[FIRST_CHUNK_BYTES];
@@ -209,6 +226,7 @@ final class PackedHistory {
         }
         chunks.addLast(next);
         tail = 0;
+        Arrays.fill(recent, -1);
         return next;
     }
 
@@ -221,63 +239,98 @@ final class PackedHistory {
 
     private static final ThreadLocal<Packer> PACKER = ThreadLocal.withInitial(Packer::new);
 
-    /** Packs one entry into a scratch array that grows as it is written; a thread reuses it for every entry. */
+    /**
+     * Packs one entry into a scratch array that grows as it is written; a thread reuses it for every entry.
+     *
+     * <p>A string is a kind byte and then: nothing ({@link #NULL}); a length and Latin-1 bytes ({@link #LATIN1}); a
+     * length and UTF-16 chars ({@link #UTF16}); 16 bytes for a lowercase UUID ({@link #UUID}); or two bytes, the
+     * place of an equal string written out in full earlier in the same chunk ({@link #REFERENCE}). A reply's stream
+     * steps repeat its chat, agent, message and reply-to ids; referred to, each costs three bytes instead of up to 40,
+     * and an entry stays readable after the entry it refers to was trimmed, since a chunk is given up only whole.
+     */
     private static final class Packer {
         static final int KEPT_BYTES = 64 * 1024;
+        /** Chunks longer than this (an entry's own) refer to nothing: a place must fit in two bytes. */
+        static final int MAX_REFERABLE = 0xFFFF;
+
+        static final int CHAT = 0;
+        static final int AGENT = 1;
+        static final int MESSAGE = 2;
+        static final int REPLY = 3;
+        static final int NO_SLOT = -1;
 
         byte[] bytes = new byte[512];
         int length;
+        /** The chunk the entry goes to, if its earlier strings may be referred to; else null. */
+        private byte[] chunk;
+        private int[] recent;
+        /** Where in the entry each slot's string was written out in full, or -1. */
+        private final int[] written = new int[4];
 
         /**
-         * Packs {@code event}'s entry from the start of the scratch; true if the event is to be kept as an object (its
-         * entry then holds only the header and the tag).
+         * Packs {@code event}'s entry from the start of the scratch, for the place {@code at} in {@code chunk} (null:
+         * a new chunk) whose latest full strings per slot are at {@code recent}; true if the event is to be kept as an
+         * object (its entry then holds only the header and the tag).
          */
-        boolean pack(WorldEvent event, long atMillis) {
+        boolean pack(WorldEvent event, long atMillis, byte[] chunk, int at, int[] recent) {
+            this.chunk = chunk != null && chunk.length <= MAX_REFERABLE && at <= chunk.length ? chunk : null;
+            this.recent = recent;
+            Arrays.fill(written, -1);
             length = Integer.BYTES; // the entry's length, written last
             boolean keptAsObject = false;
             putLong(atMillis);
             putLong(event.seq());
             if (event instanceof MessageEvent m) {
-                put(MESSAGE);
+                put(PackedHistory.MESSAGE);
                 putInstant(m.timestamp());
-                putString(m.chatId());
-                putString(m.messageId());
-                putString(m.sender());
+                putString(CHAT, m.chatId());
+                putString(MESSAGE, m.messageId());
+                putString(AGENT, m.sender());
                 put((byte) m.senderType().ordinal());
-                putString(m.content());
-                putString(m.replyToMessageId());
-                putString(m.origin());
+                putString(NO_SLOT, m.content());
+                putString(REPLY, m.replyToMessageId());
+                putString(NO_SLOT, m.origin());
             } else if (event instanceof StreamEvent s) {
                 put(STREAM);
                 putInstant(s.timestamp());
-                putString(s.chatId());
-                putString(s.agentId());
-                putString(s.messageId());
-                putString(s.replyToMessageId());
+                putString(CHAT, s.chatId());
+                putString(AGENT, s.agentId());
+                putString(MESSAGE, s.messageId());
+                putString(REPLY, s.replyToMessageId());
                 put((byte) s.kind().ordinal());
-                putString(s.content());
+                putString(NO_SLOT, s.content());
             } else if (event instanceof ActivityEvent a) {
                 put(ACTIVITY);
                 putInstant(a.timestamp());
-                putString(a.chatId());
+                putString(CHAT, a.chatId());
                 put((byte) a.kind().ordinal());
                 putInt(a.pendingOperations());
                 putInt(a.activeAgents().size());
                 for (String agent : a.activeAgents()) {
-                    putString(agent);
+                    putString(AGENT, agent);
                 }
             } else if (event instanceof SystemEvent s) {
                 put(SYSTEM);
                 putInstant(s.timestamp());
-                putString(s.chatId());
-                putString(s.messageId());
-                putString(s.content());
+                putString(CHAT, s.chatId());
+                putString(MESSAGE, s.messageId());
+                putString(NO_SLOT, s.content());
             } else {
                 put(OBJECT);
                 keptAsObject = true;
             }
             writeInt(bytes, 0, length);
+            this.chunk = null;
             return keptAsObject;
+        }
+
+        /** Records, for the entry just copied to {@code at} in the last chunk, where its full strings are. */
+        void remember(int[] recent, int at) {
+            for (int slot = 0; slot < written.length; slot++) {
+                if (written[slot] >= 0) {
+                    recent[slot] = at + written[slot];
+                }
+            }
         }
 
         private void room(int more) {
@@ -307,25 +360,49 @@ final class PackedHistory {
             putInt(instant.getNano());
         }
 
-        /** -1 for null; else the char count, negated minus 2 when the chars follow as UTF-16 instead of Latin-1. */
-        private void putString(String text) {
+        private void putLength(int value) {
+            while (value >= 0x80) {
+                put((byte) (value | 0x80));
+                value >>>= 7;
+            }
+            put((byte) value);
+        }
+
+        private void putString(int slot, String text) {
             if (text == null) {
-                putInt(-1);
+                put(NULL);
                 return;
             }
+            if (slot != NO_SLOT && chunk != null && recent[slot] >= 0 && textEquals(chunk, recent[slot], text)) {
+                put(REFERENCE);
+                put((byte) (recent[slot] >>> 8));
+                put((byte) recent[slot]);
+                return;
+            }
+            if (slot != NO_SLOT) {
+                written[slot] = length;
+            }
             int chars = text.length();
+            if (isUuid(text)) {
+                put(UUID);
+                room(16);
+                for (int i = 0; i < 36; i = nextHexPair(i)) {
+                    bytes[length++] = (byte) (Character.digit(text.charAt(i), 16) << 4 | Character.digit(text.charAt(i + 1), 16));
+                }
+                return;
+            }
             boolean latin1 = true;
             for (int i = 0; i < chars && latin1; i++) {
                 latin1 = text.charAt(i) < 0x100;
             }
+            put(latin1 ? LATIN1 : UTF16);
+            putLength(chars);
             if (latin1) {
-                putInt(chars);
                 room(chars);
                 for (int i = 0; i < chars; i++) {
                     bytes[length++] = (byte) text.charAt(i);
                 }
             } else {
-                putInt(-2 - chars);
                 room(2 * chars);
                 for (int i = 0; i < chars; i++) {
                     char c = text.charAt(i);
@@ -334,7 +411,61 @@ final class PackedHistory {
                 }
             }
         }
+    }
 
+    /** Whether {@code text} is a UUID as Java writes it: 36 chars, lowercase hex digits and four dashes. */
+    static boolean isUuid(String text) {
+        if (text.length() != 36) {
+            return false;
+        }
+        for (int i = 0; i < 36; i++) {
+            char c = text.charAt(i);
+            boolean dash = i == 8 || i == 13 || i == 18 || i == 23;
+            if (dash ? c != '-' : !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The place of a UUID's next pair of hex digits after the pair at {@code i}: dashes are skipped. */
+    private static int nextHexPair(int i) {
+        return i == 6 || i == 11 || i == 16 || i == 21 ? i + 3 : i + 2;
+    }
+
+    /** Whether the full string at {@code at} in {@code chunk} equals {@code text}, read in place. */
+    private static boolean textEquals(byte[] chunk, int at, String text) {
+        byte kind = chunk[at++];
+        if (kind == UUID) {
+            if (!isUuid(text)) {
+                return false;
+            }
+            for (int i = 0; i < 36; i = nextHexPair(i)) {
+                int value = Character.digit(text.charAt(i), 16) << 4 | Character.digit(text.charAt(i + 1), 16);
+                if ((chunk[at++] & 0xFF) != value) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        int chars = 0;
+        for (int shift = 0; ; shift += 7) {
+            byte b = chunk[at++];
+            chars |= (b & 0x7F) << shift;
+            if (b >= 0) {
+                break;
+            }
+        }
+        if (chars != text.length()) {
+            return false;
+        }
+        for (int i = 0; i < chars; i++) {
+            char c = kind == LATIN1 ? (char) (chunk[at++] & 0xFF) : (char) ((chunk[at++] & 0xFF) << 8 | (chunk[at++] & 0xFF));
+            if (c != text.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     // ---------------------------------------------------------------- reading
@@ -407,16 +538,52 @@ final class PackedHistory {
         }
 
         private String nextString() {
-            int length = nextInt();
-            if (length == -1) {
+            byte kind = bytes[at];
+            if (kind == NULL) {
+                at++;
                 return null;
             }
-            if (length >= 0) {
+            if (kind == REFERENCE) {
+                int place = (bytes[at + 1] & 0xFF) << 8 | (bytes[at + 2] & 0xFF);
+                at += 3;
+                int after = at;
+                String text = nextString(place);
+                at = after;
+                return text;
+            }
+            return nextString(at);
+        }
+
+        /** Reads the full string at {@code place}, leaving {@code at} after it. */
+        private String nextString(int place) {
+            at = place;
+            byte kind = bytes[at++];
+            if (kind == UUID) {
+                char[] chars = new char[36];
+                for (int i = 0; i < 36; i = nextHexPair(i)) {
+                    int value = bytes[at++] & 0xFF;
+                    chars[i] = HEX[value >>> 4];
+                    chars[i + 1] = HEX[value & 0xF];
+                    if (i == 6 || i == 11 || i == 16 || i == 21) {
+                        chars[i + 2] = '-';
+                    }
+                }
+                return new String(chars);
+            }
+            int length = 0;
+            for (int shift = 0; ; shift += 7) {
+                byte b = bytes[at++];
+                length |= (b & 0x7F) << shift;
+                if (b >= 0) {
+                    break;
+                }
+            }
+            if (kind == LATIN1) {
                 String text = new String(bytes, at, length, StandardCharsets.ISO_8859_1);
                 at += length;
                 return text;
             }
-            char[] chars = new char[-2 - length];
+            char[] chars = new char[length];
             for (int i = 0; i < chars.length; i++) {
                 chars[i] = (char) ((bytes[at] & 0xFF) << 8 | (bytes[at + 1] & 0xFF));
                 at += 2;

@@ -22,6 +22,11 @@ import org.junit.jupiter.api.Test;
 class PackedHistoryTest {
     private static final WorldKey WORLD = WorldKey.of("alice", "home");
     private static final Instant AT = Instant.parse("2026-11-26T12:00:00.123456789Z");
+    private static final List<String> AGENTS = List.of("barista", "chef", "Chef", "\u6a5f\u68b0");
+    /** Ids as replies get them, and strings that look almost like those. */
+    private static final List<String> REPLIES = List.of("0f8fad5b-d9cb-469f-a165-70867728950e",
+            "0F8FAD5B-D9CB-469F-A165-70867728950E", "0f8fad5b-d9cb-469f-a165-70867728950f", "0f8fad5b-d9cb-469f-a165-70867728950",
+            "0f8fad5bxd9cb-469f-a165-70867728950e", "0f8fad5b-d9cb-469f-a165-70867728950g", "7c9e6679-7425-40de-944b-e07fc1f90ae7");
 
     private final HistoryChunks pool = new HistoryChunks(HistoryChunks.DEFAULT_CAPACITY);
     private final PackedHistory history = new PackedHistory(WORLD, pool);
@@ -37,9 +42,23 @@ class PackedHistoryTest {
                 new StreamEvent(WORLD, "chat-1", 4, AT, "barista", "m3", null, StreamEvent.Kind.CHUNK, "\u00ff\u0100"),
                 new ActivityEvent(WORLD, "chat-1", 5, AT, ActivityEvent.Kind.RESPONSE_START, 2, List.of("barista", "chef")),
                 new ActivityEvent(WORLD, "chat-1", 6, Instant.EPOCH, ActivityEvent.Kind.IDLE, 0, List.of()),
-                new SystemEvent(WORLD, "chat-2", 7, AT, "s1", "world reset"),
+                new SystemEvent(WORLD, "chat-2", 7, AT, REPLIES.get(0), "world reset"),
                 new AgentUpdatedEvent(WORLD, "chat-1", 8, AT, AgentConfig.of(AgentId.of("barista"), "Barista"),
                         "be kind", "alice", 3));
+        events.forEach(event -> history.add(event, 1_000));
+        List<WorldEvent> alike = new ArrayList<>(events);
+        for (int i = 0; i < REPLIES.size(); i++) { // each after the others in the same fields, so each is compared with them
+            WorldEvent event = new StreamEvent(WORLD, "chat-2", 9 + i, AT, AGENTS.get(i % AGENTS.size()), REPLIES.get(i),
+                    REPLIES.get(REPLIES.size() - 1 - i), StreamEvent.Kind.CHUNK, REPLIES.get(i));
+            history.add(event, 1_000);
+            alike.add(event);
+        }
+
+        assertThat(history.since(8)).containsExactlyElementsOf(alike.subList(8, alike.size()));
+        history.trim(8, 0);
+        assertThat(history.since(0)).as("entries whose strings were first written by trimmed ones")
+                .containsExactlyElementsOf(alike.subList(alike.size() - 8, alike.size()));
+        history.clear();
         events.forEach(event -> history.add(event, 1_000));
 
         assertThat(history.since(0)).containsExactlyElementsOf(events);
@@ -143,7 +162,8 @@ class PackedHistoryTest {
             history.trim(256, 0);
         }
         long full = allocatedBytes() - before;
-        assertThat(full).as("bytes allocated by 5,000 events through a full window").isLessThan(2 * HistoryChunks.CHUNK_BYTES);
+        assertThat(full).as("bytes allocated by 5,000 events through a full window (their entries take some 300,000)")
+                .isLessThan(4 * HistoryChunks.CHUNK_BYTES);
         assertThat(seqs(history.since(5_254))).containsExactly(5_255L, 5_256L);
     }
 
@@ -164,7 +184,10 @@ class PackedHistoryTest {
             int kind = random.nextInt(20);
             WorldEvent event = kind == 0
                     ? new AgentUpdatedEvent(WORLD, "chat-1", seq, AT, AgentConfig.of(AgentId.of("a" + seq), "A"), "", "u", seq)
-                    : chunk(seq, "w".repeat(kind == 1 ? 1_500 + random.nextInt(3_000) : random.nextInt(120)));
+                    : new StreamEvent(WORLD, random.nextBoolean() ? "chat-1" : "chat-\u00e9", seq, AT,
+                            AGENTS.get(random.nextInt(AGENTS.size())), REPLIES.get(seq / 9 % REPLIES.size()),
+                            random.nextInt(4) == 0 ? null : REPLIES.get(seq / 30 % REPLIES.size()), StreamEvent.Kind.CHUNK,
+                            "w".repeat(kind == 1 ? 1_500 + random.nextInt(3_000) : random.nextInt(120)));
             history.add(event, seq);
             expected.addLast(event);
             int window = 1 + random.nextInt(60);
@@ -189,6 +212,19 @@ class PackedHistoryTest {
         assertThat(pool.size()).as("chunks taken by the next history").isLessThan(pooled);
         assertThat(seqs(other.since(198))).containsExactly(199L, 200L);
         assertThat(other.since(0)).hasSize(200).allSatisfy(event -> assertThat(event.world()).isEqualTo(WorldKey.of("bob", "home")));
+    }
+
+    @Test
+    @DisplayName("a reply's stream steps take about 65 bytes each (150 with their ids in full): ids repeated within a chunk are kept once")
+    void repeatedIdsAreKeptOnce() {
+        for (int seq = 1; seq <= 256; seq++) {
+            String reply = REPLIES.get(seq / 12 % 2 == 0 ? 0 : 6);
+            history.add(new StreamEvent(WORLD, "chat-1", seq, AT, seq / 12 % 2 == 0 ? "barista" : "chef", reply,
+                    "7c9e6679-7425-40de-944b-e07fc1f90ae8", StreamEvent.Kind.CHUNK, "some words " + seq), seq);
+        }
+        assertThat(history.liveBytes()).as("bytes of 256 stream steps").isLessThan(256 * 72);
+        assertThat(history.capacity()).isLessThan(256 * 80);
+        assertThat(((StreamEvent) history.since(200).get(0)).messageId()).isEqualTo(REPLIES.get(200 / 12 % 2 == 0 ? 0 : 6));
     }
 
     private static long allocatedBytes() {
