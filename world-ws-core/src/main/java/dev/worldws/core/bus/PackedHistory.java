@@ -320,7 +320,8 @@ final class PackedHistory {
                 keptAsObject = true;
             }
             writeInt(bytes, 0, length);
-            this.chunk = null;
+            this.chunk = null; // the thread's scratch holds on to no history
+            this.recent = null;
             return keptAsObject;
         }
 
