@@ -93,6 +93,7 @@ function startServer(name, cmd, args, logFile) {
     const out = fs.createWriteStream(logFile);
     // the JVM gets glibc's arena limit that docs/integration.md recommends (fewer per-thread malloc arenas)
     const env = cmd === o.java && o.mallocArenas ? { ...process.env, MALLOC_ARENA_MAX: String(o.mallocArenas) } : process.env;
+    const spawnedAt = Date.now();
     const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], cwd: ROOT, env });
     started.add(child);
     let buffer = '';
@@ -105,7 +106,7 @@ function startServer(name, cmd, args, logFile) {
       if (m) {
         buffer = null;
         clearTimeout(timer);
-        resolve({ name, child, pid: child.pid, host: m[1], port: Number(m[2]), logFile });
+        resolve({ name, child, pid: child.pid, host: m[1], port: Number(m[2]), logFile, spawnedAt });
       }
     });
     child.stderr.on('data', (d) => out.write(d));
@@ -271,7 +272,28 @@ async function measured(s, fn) {
     loadgenCores: round((client.user + client.system) / 1e6 / seconds),
     machineLoad1mAtStart: round(load),
   };
+  if (s.gcLog) result.gc = gcPauses(s, t0, t0 + seconds * 1000);
   return result;
+}
+
+/**
+ * The JVM's stop-the-world pauses between two wall-clock times, from its `-Xlog:gc` file (lines stamped with the
+ * JVM's uptime, counted from when the process was spawned; within some 0.1 s, which a scenario of seconds absorbs):
+ * how many, their sum and the longest, in ms. Null when the file cannot be read.
+ */
+function gcPauses(s, fromMs, toMs) {
+  let text;
+  try { text = fs.readFileSync(s.gcLog, 'utf8'); } catch (e) { return null; }
+  const from = (fromMs - s.spawnedAt) / 1000;
+  const to = (toMs - s.spawnedAt) / 1000;
+  let count = 0; let total = 0; let longest = 0;
+  for (const line of text.split('\n')) {
+    const m = /^\[(\d+\.\d+)s\].* Pause .* (\d+\.\d+)ms$/.exec(line);
+    if (!m || Number(m[1]) < from || Number(m[1]) > to) continue;
+    const ms = Number(m[2]);
+    count++; total += ms; longest = Math.max(longest, ms);
+  }
+  return { pauses: count, totalMs: round(total), longestMs: round(longest) };
 }
 
 /**
@@ -386,6 +408,7 @@ function markdown(result) {
   const by = Object.fromEntries(result.servers.map((r) => [r.server, r]));
   const get = (fn) => ['ours', 'ws', 'socketio'].map((n) => { try { return by[n] ? fn(by[n]) : undefined; } catch (e) { return undefined; } });
   const ms = (v) => v.toFixed(2);
+  const pauses = (g) => `${g.pauses} / ${g.totalMs.toFixed(0)} / ${g.longestMs.toFixed(1)}`;
   const lines = [];
   lines.push(`Run ${result.startedAt} (${result.mode}), ${result.machine.cpus} × ${result.machine.cpuModel}, ${result.machine.memGiB} GiB, Node ${result.versions.node}, ${result.versions.java || 'no Java'}.`);
   lines.push(`Machine load (1 min) when the run started: ${result.machine.loadAtStart}; other processes share these 2 cores, so compare ratios from the same run.`);
@@ -405,6 +428,7 @@ function markdown(result) {
     lines.push(row(`chat ${rate}/s: max (ms)`, get((r) => r.chat[i].latency.max), ms));
     lines.push(row(`chat ${rate}/s: achieved rate`, get((r) => r.chat[i].achievedRate), (v) => v.toFixed(0), 'higher'));
     lines.push(row(`chat ${rate}/s: server CPU (cores)`, get((r) => r.chat[i].cpu.serverCores), (v) => v.toFixed(2)));
+    lines.push(row(`chat ${rate}/s: JVM pauses (count / total ms / longest ms)`, get((r) => r.chat[i].gc && pauses(r.chat[i].gc)), String));
     lines.push(row(`chat ${rate}/s: load generator CPU (cores)`, get((r) => r.chat[i].cpu.loadgenCores), (v) => v.toFixed(2)));
     lines.push(row(`chat ${rate}/s: frames per message`, get((r) => r.chat[i].framesPerMessage), (v) => v.toFixed(1), '='));
     lines.push(row(`chat ${rate}/s: lost / rejected`, get((r) => r.chat[i].lost + Object.values(r.chat[i].rejected).reduce((a, b) => a + b, 0)), (v) => String(v)));
@@ -417,6 +441,7 @@ function markdown(result) {
       lines.push(row(`chat ${rate}/s, ${label}: p50 (ms)`, vget((r) => r.chat[i].latency.p50), ms));
       lines.push(row(`chat ${rate}/s, ${label}: p99 (ms)`, vget((r) => r.chat[i].latency.p99), ms));
       lines.push(row(`chat ${rate}/s, ${label}: server CPU (cores)`, vget((r) => r.chat[i].cpu.serverCores), (v) => v.toFixed(2)));
+      lines.push(row(`chat ${rate}/s, ${label}: JVM pauses (count / total ms / longest ms)`, vget((r) => r.chat[i].gc && pauses(r.chat[i].gc)), String));
       lines.push(row(`chat ${rate}/s, ${label}: lost`, vget((r) => r.chat[i].lost), (v) => String(v)));
     });
   };
@@ -424,6 +449,7 @@ function markdown(result) {
   variant('ours-compare', `world-ws from --compare-jar ${o.compareJar ? path.basename(String(o.compareJar)) : ''}`);
   lines.push(row(`fan-out to ${P.fanConns} conns, ${P.fanRate}/s: p50 all (ms)`, get((r) => r.scenarios.fanout.latencyAll.p50), ms));
   lines.push(row('fan-out: p99 all (ms)', get((r) => r.scenarios.fanout.latencyAll.p99), ms));
+  lines.push(row('fan-out: JVM pauses (count / total ms / longest ms)', get((r) => r.scenarios.fanout.gc && pauses(r.scenarios.fanout.gc)), String));
   lines.push(row(`churn (${P.churnSeconds} s): users through`, get((r) => r.scenarios.churn.users), (v) => String(v), 'higher'));
   lines.push(row('churn: users per s', get((r) => r.scenarios.churn.usersPerSecond), (v) => v.toFixed(0), 'higher'));
   lines.push(row('churn: heap after GC before → after (KiB)', get((r) => r.afterChurn.heapAfterGcKiB - r.beforeChurn.heapAfterGcKiB), (v) => `${v >= 0 ? '+' : ''}${v}`));
@@ -523,11 +549,12 @@ async function main() {
     } else {
       const dataDir = path.join(work, 'ours');
       // anonymous users' worlds go the same grace period after their last connection as in the baselines
-      const args = [...String(o.javaOpts).split(/\s+/).filter(Boolean), '-jar', o.jar, '--port', '0', '--host', '127.0.0.1', '--data-dir', dataDir,
+      // every pause lands in a file of its own, for the pause rows of the report (gcPauses)
+      const args = [...String(o.javaOpts).split(/\s+/).filter(Boolean), `-Xlog:gc:file=${path.join(work, 'ours-gc.log')}`, '-jar', o.jar, '--port', '0', '--host', '127.0.0.1', '--data-dir', dataDir,
         '--anonymous-grace', `${o.graceMs}ms`, ...String(o.oursArgs).split(/\s+/).filter(Boolean)];
       try {
         const s = await startServer('ours', o.java, args, path.join(work, 'ours.log'));
-        s.java = true; s.dataDir = dataDir;
+        s.java = true; s.dataDir = dataDir; s.gcLog = path.join(work, 'ours-gc.log');
         const adapter = wsAdapter(`ws://${s.host}:${s.port}/ws`);
         try {
           s.initial = await probe(s);
@@ -548,8 +575,10 @@ async function main() {
         // world-ws's extra chat runs: the same chat scenarios on a variant of the server, in its own data folder
         const chatOnlyVariant = async (name, variantArgs) => {
           const variantDir = path.join(work, name);
-          const v = await startServer(name, o.java, variantArgs.map((a) => (a === dataDir ? variantDir : a)), path.join(work, `${name}.log`));
-          v.java = true; v.dataDir = variantDir;
+          const gcLog = path.join(work, `${name}-gc.log`);
+          const v = await startServer(name, o.java, variantArgs.map((a) => (a === dataDir ? variantDir : a.startsWith('-Xlog:gc:file=') ? `-Xlog:gc:file=${gcLog}` : a)),
+            path.join(work, `${name}.log`));
+          v.java = true; v.dataDir = variantDir; v.gcLog = gcLog;
           try {
             result.servers.push(await runScenarios(v, wsAdapter(`ws://${v.host}:${v.port}/ws`), template, { chatOnly: true }));
           } catch (e) {
