@@ -7,6 +7,7 @@ import dev.worldws.api.world.Chat;
 import dev.worldws.api.world.EventLogEntry;
 import dev.worldws.api.world.Extras;
 import dev.worldws.api.world.World;
+import dev.worldws.core.protocol.IsoInstants;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
@@ -205,10 +206,6 @@ final class ChatLog {
 
     /** agent-world's timestamp format: ISO-8601 UTC with milliseconds. */
     private static String format(Instant instant) {
-        String text = instant.truncatedTo(ChronoUnit.MILLIS).toString();
-        if (text.length() == 20) { // no fraction printed: 2026-01-01T09:00:00Z
-            return text.substring(0, 19) + ".000Z";
-        }
-        return text;
+        return IsoInstants.storedText(instant.getNano() % 1_000_000 == 0 ? instant : instant.truncatedTo(ChronoUnit.MILLIS));
     }
 }

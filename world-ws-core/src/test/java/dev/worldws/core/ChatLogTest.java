@@ -48,6 +48,20 @@ class ChatLogTest {
     }
 
     @Test
+    @DisplayName("a message's stored time is cut to milliseconds and always has three fraction digits")
+    void storedTimestamps() {
+        World world = SampleWorlds.world("w", "W", "smith");
+        for (String at : List.of("2026-03-01T10:00:00.123456789Z", "2026-03-01T10:00:00.120Z", "2026-03-01T10:00:00.000999Z",
+                "2026-03-01T10:00:00Z")) {
+            world = ChatLog.append(world, new MessageEvent(KEY, "chat-1", 7, Instant.parse(at), "m-" + at, "ann",
+                    SenderType.HUMAN, "hi", null, "node"));
+        }
+        assertThat(world.events().stream().filter(e -> e.id().startsWith("m-")).map(e -> e.payload().get("timestamp")))
+                .containsExactly("2026-03-01T10:00:00.123Z", "2026-03-01T10:00:00.120Z", "2026-03-01T10:00:00.000Z",
+                        "2026-03-01T10:00:00.000Z");
+    }
+
+    @Test
     @DisplayName("the entries of one sender and sender type get one meta map, built once for every world; another type gets its own")
     void metaIsSharedPerSender() {
         World first = ChatLog.append(SampleWorlds.world("w", "W", "smith"), message("chat-1", "m1", "smith", SenderType.AGENT, "one"));

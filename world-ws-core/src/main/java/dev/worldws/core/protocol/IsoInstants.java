@@ -25,6 +25,37 @@ public final class IsoInstants {
     }
 
     /**
+     * {@code instant} as a world's files store it: {@code Instant.toString()}'s text, with {@code .000} for a whole
+     * second (as agent-world writes one), so that a stored time always has a fraction. Built without the formatter,
+     * since the file store and the runtime store one or two with every message.
+     */
+    public static String storedText(Instant instant) {
+        char[] out = new char[MAX_CHARS];
+        int length = writeStored(instant, out, 0);
+        if (length < 0) {
+            String text = instant.toString();
+            return instant.getNano() == 0 ? text.substring(0, text.length() - 1) + ".000Z" : text;
+        }
+        return new String(out, 0, length);
+    }
+
+    /**
+     * Writes {@link #storedText}'s text of {@code instant} into {@code out} from {@code offset} (which has room for
+     * {@link #MAX_CHARS}); the offset after it, or -1 (nothing written) for years outside 1970 to 9999.
+     */
+    public static int writeStored(Instant instant, char[] out, int offset) {
+        int end = write(instant, out, offset);
+        if (end >= 0 && instant.getNano() == 0) { // "…:36Z" -> "…:36.000Z"
+            out[end - 1] = '.';
+            out[end++] = '0';
+            out[end++] = '0';
+            out[end++] = '0';
+            out[end++] = 'Z';
+        }
+        return end;
+    }
+
+    /**
      * Writes {@code instant} into {@code out} from {@code offset} (which has room for {@link #MAX_CHARS}); the
      * offset after it, or -1 (nothing written) for years outside 1970 to 9999.
      */

@@ -632,22 +632,15 @@ final class WorldCodec {
             return;
         }
         char[] text = INSTANT_TEXT.get();
-        int end = IsoInstants.write(instant, text, 0);
+        int end = IsoInstants.writeStored(instant, text, 0);
         if (end < 0) {
             out.writeStringField(field, format(instant));
             return;
-        }
-        if (instant.getNano() == 0) { // "…:36Z" -> "…:36.000Z", as agent-world writes whole seconds
-            end--;
-            for (char c : WHOLE_SECOND_SUFFIX) {
-                text[end++] = c;
-            }
         }
         out.writeFieldName(field);
         out.writeString(text, 0, end);
     }
 
-    private static final char[] WHOLE_SECOND_SUFFIX = {'.', '0', '0', '0', 'Z'};
     private static final ThreadLocal<char[]> INSTANT_TEXT = ThreadLocal.withInitial(() -> new char[IsoInstants.MAX_CHARS]);
 
     /**
@@ -707,12 +700,7 @@ final class WorldCodec {
     // ---------------------------------------------------------------- helpers
 
     static String format(Instant instant) {
-        if (instant == null) {
-            return null;
-        }
-        String text = instant.toString(); // milliseconds or finer as needed, no fraction at all for whole seconds
-        // (a formatter with a zone, as before, built the zone's rules again for every timestamp on Java 17)
-        return instant.getNano() == 0 ? text.substring(0, text.length() - 1) + ".000Z" : text;
+        return instant == null ? null : IsoInstants.storedText(instant); // milliseconds or finer as needed
     }
 
     private static Instant instant(Map<String, Object> json, String field, String source) {

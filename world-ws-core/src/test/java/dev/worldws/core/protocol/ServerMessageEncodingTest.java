@@ -357,7 +357,7 @@ class ServerMessageEncodingTest {
     @DisplayName("timestamps")
     class Timestamps {
         @Test
-        @DisplayName("are Instant.toString(): whole seconds, millis, micros, nanos, leap days, the edges")
+        @DisplayName("are Instant.toString() (and stored with .000 for a whole second): whole seconds, millis, micros, nanos, leap days, the edges")
         void likeInstantToString() {
             List<Instant> instants = new ArrayList<>(List.of(Instant.EPOCH, MILLIS, MICROS, NANOS, WHOLE_SECOND,
                     Instant.parse("1970-01-01T00:00:00.100Z"), Instant.parse("2000-02-29T12:34:56.000100Z"),
@@ -378,6 +378,9 @@ class ServerMessageEncodingTest {
             }
             for (Instant instant : instants) {
                 assertThat(IsoInstants.format(instant)).as("%s", instant).isEqualTo(instant.toString());
+                String stored = instant.getNano() == 0
+                        ? instant.toString().substring(0, instant.toString().length() - 1) + ".000Z" : instant.toString();
+                assertThat(IsoInstants.storedText(instant)).as("stored %s", instant).isEqualTo(stored);
             }
         }
     }
