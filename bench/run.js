@@ -281,6 +281,9 @@ async function measured(s, fn) {
  * JVM's uptime, counted from when the process was spawned; within some 0.1 s, which a scenario of seconds absorbs):
  * how many, their sum and the longest, in ms. Null when the file cannot be read.
  */
+/** The JVM option (before its file) that logs every pause: G1's and Shenandoah's at `gc`, ZGC's at `gc+phases`. */
+const GC_LOG = '-Xlog:gc,gc+phases=info:file=';
+
 function gcPauses(s, fromMs, toMs) {
   let text;
   try { text = fs.readFileSync(s.gcLog, 'utf8'); } catch (e) { return null; }
@@ -550,7 +553,7 @@ async function main() {
       const dataDir = path.join(work, 'ours');
       // anonymous users' worlds go the same grace period after their last connection as in the baselines
       // every pause lands in a file of its own, for the pause rows of the report (gcPauses)
-      const args = [...String(o.javaOpts).split(/\s+/).filter(Boolean), `-Xlog:gc:file=${path.join(work, 'ours-gc.log')}`, '-jar', o.jar, '--port', '0', '--host', '127.0.0.1', '--data-dir', dataDir,
+      const args = [...String(o.javaOpts).split(/\s+/).filter(Boolean), `${GC_LOG}${path.join(work, 'ours-gc.log')}`, '-jar', o.jar, '--port', '0', '--host', '127.0.0.1', '--data-dir', dataDir,
         '--anonymous-grace', `${o.graceMs}ms`, ...String(o.oursArgs).split(/\s+/).filter(Boolean)];
       try {
         const s = await startServer('ours', o.java, args, path.join(work, 'ours.log'));
@@ -576,7 +579,7 @@ async function main() {
         const chatOnlyVariant = async (name, variantArgs) => {
           const variantDir = path.join(work, name);
           const gcLog = path.join(work, `${name}-gc.log`);
-          const v = await startServer(name, o.java, variantArgs.map((a) => (a === dataDir ? variantDir : a.startsWith('-Xlog:gc:file=') ? `-Xlog:gc:file=${gcLog}` : a)),
+          const v = await startServer(name, o.java, variantArgs.map((a) => (a === dataDir ? variantDir : a.startsWith(GC_LOG) ? `${GC_LOG}${gcLog}` : a)),
             path.join(work, `${name}.log`));
           v.java = true; v.dataDir = variantDir; v.gcLog = gcLog;
           try {
