@@ -129,6 +129,41 @@ class InProcessEventBusBehaviourTest {
     }
 
     @Test
+    @DisplayName("topics on many threads, forgotten and refilled, replay only their own events (their history chunks go round)")
+    void historiesOnManyThreads() throws Exception {
+        int threads = 6;
+        List<Thread> workers = new ArrayList<>();
+        List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+        for (int t = 0; t < threads; t++) {
+            WorldKey topic = WorldKey.of("user" + t, "world");
+            workers.add(new Thread(() -> {
+                try {
+                    for (int round = 0; round < 20; round++) {
+                        StreamPosition start = bus.position(topic);
+                        List<String> sent = new ArrayList<>();
+                        for (int i = 0; i < 300; i++) {
+                            String text = topic + " round " + round + " event " + i + " " + "x".repeat(i % 97);
+                            publish(topic, text);
+                            sent.add(text);
+                        }
+                        List<WorldEvent> replayed = bus.eventsSince(topic, start).orElseThrow();
+                        assertThat(replayed).extracting(InProcessEventBusBehaviourTest::text).containsExactlyElementsOf(sent);
+                        bus.forget(topic); // its chunks go to the pool, for the other topics and its own next round
+                    }
+                } catch (Throwable e) {
+                    failures.add(e);
+                }
+            }));
+        }
+        workers.forEach(Thread::start);
+        for (Thread worker : workers) {
+            worker.join(TimeUnit.SECONDS.toMillis(25));
+        }
+        assertThat(failures).isEmpty();
+        assertThat(workers).noneMatch(Thread::isAlive);
+    }
+
+    @Test
     @DisplayName("a released topic starts a new epoch, so an old position is refused rather than misread")
     void releasedTopicNewEpoch() {
         publish(GARDEN, "m1");
