@@ -7,6 +7,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -14,6 +15,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -32,6 +34,15 @@ import java.util.UUID;
  * overwritten so: never through a symbolic link or into a file hard-linked elsewhere (say, into a template).
  */
 class AtomicFiles {
+    /**
+     * The open options of the hot paths as sets made once: {@code FileChannel.open(Path, OpenOption...)} builds a
+     * {@code HashSet} per call, and a save opens every file it writes.
+     */
+    static final Set<OpenOption> WRITE_NO_FOLLOW = Set.of(StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+    static final Set<OpenOption> READ_WRITE_NO_FOLLOW =
+            Set.of(StandardOpenOption.READ, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+    private static final Set<OpenOption> CREATE_NEW_WRITE = Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+
     private static final System.Logger LOG = System.getLogger(AtomicFiles.class.getName());
 
     /** The largest file overwritten in place: one page, written by the kernel in one piece. */
@@ -121,7 +132,7 @@ class AtomicFiles {
 
     /** Writes {@code bytes} to {@code target}, which must not exist yet, forced if this store forces its writes. */
     private void writeNew(Path target, byte[] bytes) throws IOException {
-        try (FileChannel channel = FileChannel.open(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        try (FileChannel channel = FileChannel.open(target, CREATE_NEW_WRITE)) {
             writeAt(channel, bytes, 0);
             force(channel);
         }
@@ -207,7 +218,7 @@ class AtomicFiles {
         if (bytes.length > IN_PLACE_MAX_BYTES) {
             return false;
         }
-        try (FileChannel channel = FileChannel.open(target, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
+        try (FileChannel channel = FileChannel.open(target, WRITE_NO_FOLLOW)) {
             FileState file = singleLink(target);
             if (file == null || file.size() > bytes.length || channel.size() > bytes.length) {
                 return false;

@@ -8,7 +8,6 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Arrays;
 import java.util.List;
@@ -245,8 +244,7 @@ final class RememberingWriter {
 
     private boolean append(Path file, long lastSize, WorldCodec.Rendered rendered) {
         // rendered: "[\n  item,\n  item\n]\n", the items at the depth they take in the file
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE,
-                LinkOption.NOFOLLOW_LINKS)) {
+        try (FileChannel channel = FileChannel.open(file, AtomicFiles.READ_WRITE_NO_FOLLOW)) {
             long at = lastSize - CLOSING.length;
             ByteBuffer closing = ByteBuffer.allocate(CLOSING.length);
             while (closing.hasRemaining() && channel.read(closing, at + closing.position()) >= 0) {
@@ -276,8 +274,7 @@ final class RememberingWriter {
         if (rendered.length <= EMPTY.length) {
             return false;
         }
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE,
-                LinkOption.NOFOLLOW_LINKS)) {
+        try (FileChannel channel = FileChannel.open(file, AtomicFiles.READ_WRITE_NO_FOLLOW)) {
             AtomicFiles.FileState held = AtomicFiles.singleLink(file);
             if (held == null || held.size() != EMPTY.length) {
                 return false;
