@@ -40,6 +40,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -81,6 +82,8 @@ final class FileWorldStore implements WorldStore {
     private final RememberingWriter writer;
     /** Per world folder, its event log as last split by chat, for a world with more than one chat (see eventsByChat). */
     private final Map<Path, LogByChat> logsByChat = new ConcurrentHashMap<>();
+    /** The paths of each saved world's files, by world folder; dropped with the rest of what a save remembers. */
+    private final Map<Path, WorldFiles> filesByWorld = new ConcurrentHashMap<>();
     private final SharedValues shared = new SharedValues();
     private final Path usersReal;
     private final ReentrantReadWriteLock[] locks = new ReentrantReadWriteLock[LOCK_STRIPES];
@@ -381,23 +384,25 @@ final class FileWorldStore implements WorldStore {
         // the world folder's real location is resolved once while the world is loaded (a walk of every parent with
         // readlink); later saves check with one lstat that it is still that folder, as for the folders inside it
         writer.ensureFolder(dir, dir, () -> guardWritable(dir));
-        writer.writeValue(dir, dir.resolve(CONFIG), world.config(),
+        WorldFiles paths = filesByWorld.computeIfAbsent(dir, WorldFiles::new);
+        writer.writeValue(dir, paths.config, world.config(),
                 () -> codec.write(codec.worldConfigJson(world.config())));
 
-        Path agentsDir = dir.resolve("agents");
+        Path agentsDir = paths.agentsDir;
         Set<String> agentFolders = new HashSet<>();
         for (Agent agent : world.agents()) {
-            Path agentDir = agentsDir.resolve(agent.id().value());
+            AgentFiles agentPaths = paths.agent(agent.id().value());
+            Path agentDir = agentPaths.dir();
             agentFolders.add(agent.id().value());
             writer.ensureFolder(dir, agentDir, () -> createDirectories(agentDir));
-            writer.writeValue(dir, agentDir.resolve(CONFIG), agent.config(),
+            writer.writeValue(dir, agentPaths.config(), agent.config(),
                     () -> codec.write(codec.agentConfigJson(agent.config())));
-            Path promptFile = agentDir.resolve(PROMPT);
+            Path promptFile = agentPaths.prompt();
             if (!agent.systemPrompt().isEmpty() || Files.exists(promptFile)) {
                 writer.writeValue(dir, promptFile, agent.systemPrompt(),
                         () -> agent.systemPrompt().getBytes(StandardCharsets.UTF_8));
             }
-            writer.write(dir, agentDir.resolve(MEMORY), agent.memory(), codec::renderMemory);
+            writer.write(dir, agentPaths.memory(), agent.memory(), codec::renderMemory);
         }
         writer.cleanUnlessKept(dir, agentsDir, agentFolders, () -> {
             for (Path agentDir : children(agentsDir, Files::isDirectory)) {
@@ -410,24 +415,26 @@ final class FileWorldStore implements WorldStore {
         });
 
         Set<String> chatFiles = new HashSet<>();
-        Path chatsDir = dir.resolve("chats");
+        Path chatsDir = paths.chatsDir;
         if (!world.chats().isEmpty()) {
             writer.ensureFolder(dir, chatsDir, () -> createDirectories(chatsDir));
         }
         for (Chat chat : world.chats()) {
-            chatFiles.add(chat.id() + ".json");
-            writer.writeValue(dir, chatsDir.resolve(chat.id() + ".json"), chat, () -> codec.write(codec.chatJson(chat)));
+            NamedFile chatFile = paths.chat(chat.id());
+            chatFiles.add(chatFile.name());
+            writer.writeValue(dir, chatFile.path(), chat, () -> codec.write(codec.chatJson(chat)));
         }
         writer.cleanUnlessKept(dir, chatsDir, chatFiles, () -> removeStaleJson(chatsDir, chatFiles));
 
-        Path eventsDir = dir.resolve("events");
+        Path eventsDir = paths.eventsDir;
         if (!eventsByChat.isEmpty()) {
             writer.ensureFolder(dir, eventsDir, () -> createDirectories(eventsDir));
         }
         Set<String> eventFiles = new HashSet<>();
         eventsByChat.forEach((chatId, entries) -> {
-            eventFiles.add(chatId + ".json");
-            writer.write(dir, eventsDir.resolve(chatId + ".json"), entries, codec::renderEvents);
+            NamedFile eventFile = paths.events(chatId);
+            eventFiles.add(eventFile.name());
+            writer.write(dir, eventFile.path(), entries, codec::renderEvents);
         });
         writer.cleanUnlessKept(dir, eventsDir, eventFiles, () -> removeStaleJson(eventsDir, eventFiles));
     }
@@ -467,12 +474,67 @@ final class FileWorldStore implements WorldStore {
         return byChat;
     }
 
+    /**
+     * The paths of one world folder's files, resolved when the world is first saved: a save of the sample template
+     * resolved some twenty paths (and named its chat and event files twice), each a new path and its bytes. Used
+     * under the world's lock only.
+     */
+    private static final class WorldFiles {
+        final Path config;
+        final Path agentsDir;
+        final Path chatsDir;
+        final Path eventsDir;
+        private final Map<String, AgentFiles> agents = new HashMap<>();
+        private final Map<String, NamedFile> chats = new HashMap<>();
+        private final Map<String, NamedFile> events = new HashMap<>();
+
+        WorldFiles(Path dir) {
+            config = dir.resolve(CONFIG);
+            agentsDir = dir.resolve("agents");
+            chatsDir = dir.resolve("chats");
+            eventsDir = dir.resolve("events");
+        }
+
+        AgentFiles agent(String id) {
+            AgentFiles files = agents.get(id);
+            if (files == null) {
+                Path dir = agentsDir.resolve(id);
+                files = new AgentFiles(dir, dir.resolve(CONFIG), dir.resolve(PROMPT), dir.resolve(MEMORY));
+                agents.put(id, files);
+            }
+            return files;
+        }
+
+        NamedFile chat(String chatId) {
+            return named(chats, chatsDir, chatId);
+        }
+
+        NamedFile events(String chatId) {
+            return named(events, eventsDir, chatId);
+        }
+
+        private static NamedFile named(Map<String, NamedFile> known, Path folder, String chatId) {
+            NamedFile file = known.get(chatId);
+            if (file == null) {
+                String name = chatId + ".json";
+                file = new NamedFile(name, folder.resolve(name));
+                known.put(chatId, file);
+            }
+            return file;
+        }
+    }
+
+    private record AgentFiles(Path dir, Path config, Path prompt, Path memory) {}
+
+    private record NamedFile(String name, Path path) {}
+
     /** A world's event log and the lists of its chats' events that {@link #eventsByChat} split it into. */
     private record LogByChat(List<EventLogEntry> log, Map<String, List<EventLogEntry>> byChat) {}
 
     /** Drops what this store remembers of a world folder's last writes: its next save writes every file whole. */
     private void forget(Path worldDir) {
         writer.forget(worldDir);
+        filesByWorld.remove(worldDir);
         logsByChat.remove(worldDir);
     }
 
