@@ -156,7 +156,7 @@ final class Packing {
                 return;
             }
             putByte(1);
-            putName(text.substring(0, prefix));
+            putNamePrefix(text, prefix);
             room(16);
             for (int i = prefix; i < text.length(); i += 2) {
                 if (text.charAt(i) == '-') {
@@ -186,6 +186,17 @@ final class Packing {
          * A string likely to repeat: the index of an equal name (one more than it), or 0 and the string in full when
          * the table has none and no room for it.
          */
+        /** The first {@code length} chars of {@code text} as {@link #putName} puts them, cut out only if new. */
+        private void putNamePrefix(String text, int length) {
+            for (int i = 0; i < nameCount; i++) {
+                if (names[i].length() == length && text.startsWith(names[i])) {
+                    putVarint(i + 1L);
+                    return;
+                }
+            }
+            putName(text.substring(0, length));
+        }
+
         void putName(String text) {
             for (int i = 0; i < nameCount; i++) {
                 if (names[i].equals(text)) {
