@@ -388,7 +388,7 @@ final class PackedHistory {
                 put(UUID);
                 room(16);
                 for (int i = 0; i < 36; i = nextHexPair(i)) {
-                    bytes[length++] = (byte) (Character.digit(text.charAt(i), 16) << 4 | Character.digit(text.charAt(i + 1), 16));
+                    bytes[length++] = (byte) hexPair(text, i);
                 }
                 return;
             }
@@ -429,6 +429,33 @@ final class PackedHistory {
         return true;
     }
 
+    /** The byte that the two hex digits of {@code text} at {@code i} stand for. */
+    private static int hexPair(String text, int i) {
+        return Character.digit(text.charAt(i), 16) << 4 | Character.digit(text.charAt(i + 1), 16);
+    }
+
+    /** A string's length as {@link Packer} puts it at {@code at}: seven bits a byte, low bits first. */
+    private static int readLength(byte[] bytes, int at) {
+        int length = 0;
+        for (int shift = 0; ; shift += 7) {
+            byte b = bytes[at++];
+            length |= (b & 0x7F) << shift;
+            if (b >= 0) {
+                return length;
+            }
+        }
+    }
+
+    /** How many bytes {@link Packer} puts {@code length} in. */
+    private static int lengthBytes(int length) {
+        int bytes = 1;
+        while (length >= 0x80) {
+            length >>>= 7;
+            bytes++;
+        }
+        return bytes;
+    }
+
     /** The place of a UUID's next pair of hex digits after the pair at {@code i}: dashes are skipped. */
     private static int nextHexPair(int i) {
         return i == 6 || i == 11 || i == 16 || i == 21 ? i + 3 : i + 2;
@@ -442,21 +469,14 @@ final class PackedHistory {
                 return false;
             }
             for (int i = 0; i < 36; i = nextHexPair(i)) {
-                int value = Character.digit(text.charAt(i), 16) << 4 | Character.digit(text.charAt(i + 1), 16);
-                if ((chunk[at++] & 0xFF) != value) {
+                if ((chunk[at++] & 0xFF) != hexPair(text, i)) {
                     return false;
                 }
             }
             return true;
         }
-        int chars = 0;
-        for (int shift = 0; ; shift += 7) {
-            byte b = chunk[at++];
-            chars |= (b & 0x7F) << shift;
-            if (b >= 0) {
-                break;
-            }
-        }
+        int chars = readLength(chunk, at);
+        at += lengthBytes(chars);
         if (chars != text.length()) {
             return false;
         }
@@ -571,14 +591,8 @@ final class PackedHistory {
                 }
                 return new String(chars);
             }
-            int length = 0;
-            for (int shift = 0; ; shift += 7) {
-                byte b = bytes[at++];
-                length |= (b & 0x7F) << shift;
-                if (b >= 0) {
-                    break;
-                }
-            }
+            int length = readLength(bytes, at);
+            at += lengthBytes(length);
             if (kind == LATIN1) {
                 String text = new String(bytes, at, length, StandardCharsets.ISO_8859_1);
                 at += length;
