@@ -276,14 +276,14 @@ async function measured(s, fn) {
   return result;
 }
 
-/**
- * The JVM's stop-the-world pauses between two wall-clock times, from its `-Xlog:gc` file (lines stamped with the
- * JVM's uptime, counted from when the process was spawned; within some 0.1 s, which a scenario of seconds absorbs):
- * how many, their sum and the longest, in ms. Null when the file cannot be read.
- */
 /** The JVM option (before its file) that logs every pause: G1's and Shenandoah's at `gc`, ZGC's at `gc+phases`. */
 const GC_LOG = '-Xlog:gc,gc+phases=info:file=';
 
+/**
+ * The JVM's stop-the-world pauses between two wall-clock times, from its `GC_LOG` file (lines stamped with the
+ * JVM's uptime, counted from when the process was spawned; within some 0.1 s, which a scenario of seconds absorbs):
+ * how many, their sum and the longest, in ms. Null when the file cannot be read.
+ */
 function gcPauses(s, fromMs, toMs) {
   let text;
   try { text = fs.readFileSync(s.gcLog, 'utf8'); } catch (e) { return null; }
@@ -553,11 +553,12 @@ async function main() {
       const dataDir = path.join(work, 'ours');
       // anonymous users' worlds go the same grace period after their last connection as in the baselines
       // every pause lands in a file of its own, for the pause rows of the report (gcPauses)
-      const args = [...String(o.javaOpts).split(/\s+/).filter(Boolean), `${GC_LOG}${path.join(work, 'ours-gc.log')}`, '-jar', o.jar, '--port', '0', '--host', '127.0.0.1', '--data-dir', dataDir,
+      const gcLog = path.join(work, 'ours-gc.log');
+      const args = [...String(o.javaOpts).split(/\s+/).filter(Boolean), `${GC_LOG}${gcLog}`, '-jar', o.jar, '--port', '0', '--host', '127.0.0.1', '--data-dir', dataDir,
         '--anonymous-grace', `${o.graceMs}ms`, ...String(o.oursArgs).split(/\s+/).filter(Boolean)];
       try {
         const s = await startServer('ours', o.java, args, path.join(work, 'ours.log'));
-        s.java = true; s.dataDir = dataDir; s.gcLog = path.join(work, 'ours-gc.log');
+        s.java = true; s.dataDir = dataDir; s.gcLog = gcLog;
         const adapter = wsAdapter(`ws://${s.host}:${s.port}/ws`);
         try {
           s.initial = await probe(s);
@@ -578,10 +579,10 @@ async function main() {
         // world-ws's extra chat runs: the same chat scenarios on a variant of the server, in its own data folder
         const chatOnlyVariant = async (name, variantArgs) => {
           const variantDir = path.join(work, name);
-          const gcLog = path.join(work, `${name}-gc.log`);
-          const v = await startServer(name, o.java, variantArgs.map((a) => (a === dataDir ? variantDir : a.startsWith(GC_LOG) ? `${GC_LOG}${gcLog}` : a)),
+          const variantGcLog = path.join(work, `${name}-gc.log`);
+          const v = await startServer(name, o.java, variantArgs.map((a) => (a === dataDir ? variantDir : a.startsWith(GC_LOG) ? `${GC_LOG}${variantGcLog}` : a)),
             path.join(work, `${name}.log`));
-          v.java = true; v.dataDir = variantDir; v.gcLog = gcLog;
+          v.java = true; v.dataDir = variantDir; v.gcLog = variantGcLog;
           try {
             result.servers.push(await runScenarios(v, wsAdapter(`ws://${v.host}:${v.port}/ws`), template, { chatOnly: true }));
           } catch (e) {

@@ -182,10 +182,6 @@ final class Packing {
             return c <= '9' ? c - '0' : c - 'a' + 10;
         }
 
-        /**
-         * A string likely to repeat: the index of an equal name (one more than it), or 0 and the string in full when
-         * the table has none and no room for it.
-         */
         /** The first {@code length} chars of {@code text} as {@link #putName} puts them, cut out only if new. */
         private void putNamePrefix(String text, int length) {
             for (int i = 0; i < nameCount; i++) {
@@ -197,6 +193,10 @@ final class Packing {
             putName(text.substring(0, length));
         }
 
+        /**
+         * A string likely to repeat: the index of an equal name (one more than it), or 0 and the string in full when
+         * the table has none and no room for it.
+         */
         void putName(String text) {
             for (int i = 0; i < nameCount; i++) {
                 if (names[i].equals(text)) {
