@@ -79,8 +79,9 @@ public final class Main {
     /** One line per log record; the libraries' start-up chatter only from WARNING up. */
     private static void configureLogging() {
         if (System.getProperty("java.util.logging.config.file") == null) {
-            System.setProperty("java.util.logging.SimpleFormatter.format",
-                    "%1$tF %1$tT.%1$tL %4$s %3$s: %5$s%6$s%n");
+            for (java.util.logging.Handler handler : java.util.logging.Logger.getLogger("").getHandlers()) {
+                handler.setFormatter(new LogLineFormatter());
+            }
             LIBRARY_LOGS.setLevel(java.util.logging.Level.WARNING);
         }
     }
