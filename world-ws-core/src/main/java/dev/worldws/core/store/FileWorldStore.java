@@ -49,6 +49,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -85,6 +86,12 @@ final class FileWorldStore implements WorldStore {
     /** The paths of each saved world's files, by world folder; dropped with the rest of what a save remembers. */
     private final Map<Path, WorldFiles> filesByWorld = new ConcurrentHashMap<>();
     private final SharedValues shared = new SharedValues();
+    /**
+     * Per template, what its latest clone holds besides the config, and the template's files as that clone found
+     * them: a clone of a template whose files are unchanged since is assembled from it instead of being read back
+     * from the folder just written (which was most of a clone's work).
+     */
+    private final Map<TemplateName, ClonedContents> clonedContents = new ConcurrentHashMap<>();
     private final Path usersReal;
     private final ReentrantReadWriteLock[] locks = new ReentrantReadWriteLock[LOCK_STRIPES];
     /** Whose clones get links to the template's files rather than copies (see {@link WorldStores#files(Path, Clock, Durability, Predicate)}). */
@@ -187,6 +194,8 @@ final class FileWorldStore implements WorldStore {
             throw new TemplateNotFoundException("template \"" + template + "\" not found");
         }
         return withLock(target, true, () -> {
+            List<FileStamp> templateStamp;
+            Map<String, Object> json;
             if (exists(target)) {
                 throw new WorldExistsException("world \"" + target.worldName() + "\" already exists for user \""
                         + target.userId() + "\"");
@@ -197,10 +206,11 @@ final class FileWorldStore implements WorldStore {
             guardWritable(staging);
             try {
                 Path templateConfig = layout.templateDir(template).resolve(CONFIG);
-                Map<String, Object> json = codec.readObject(read(templateConfig), relative(templateConfig));
+                json = codec.readObject(read(templateConfig), relative(templateConfig));
                 // the world's config is written once, with its metadata, rather than copied and then replaced: the
                 // staging folder is the clone's own until it is renamed into place, so no temporary file is needed
-                copyTree(layout.templateDir(template), staging, templateConfig, linksTemplateFiles.test(target.userId()));
+                templateStamp = copyTree(layout.templateDir(template), staging, templateConfig,
+                        linksTemplateFiles.test(target.userId()));
                 Map<String, Object> meta = new LinkedHashMap<>();
                 meta.put("originalTemplate", template.value());
                 meta.put("clonedFor", target.userId().value());
@@ -223,8 +233,36 @@ final class FileWorldStore implements WorldStore {
                 deleteTree(staging);
                 throw e;
             }
-            return readWorld(worldDir, target.worldName().value(), true);
+            Path configFile = worldDir.resolve(CONFIG);
+            WorldConfig config = codec.worldConfig(json, target.worldName().value(), relative(configFile));
+            ClonedContents last = clonedContents.get(template);
+            Contents contents;
+            if (templateStamp != null && last != null && last.template().equals(templateStamp)) {
+                contents = last.contents(); // the same files as the last clone's: links to them, or their copies
+            } else {
+                contents = readContents(worldDir);
+                if (templateStamp != null
+                        && (clonedContents.size() < SharedValues.MAX_TEMPLATES || clonedContents.containsKey(template))) {
+                    clonedContents.put(template, new ClonedContents(templateStamp, contents));
+                }
+            }
+            return assemble(worldDir, config, contents, true);
         });
+    }
+
+    /** A template's contents as one of its clones read them, and the template's files as that clone found them. */
+    private record ClonedContents(List<FileStamp> template, Contents contents) {}
+
+    /**
+     * A folder or file of a template as a clone found it, at its depth below the template's folder. Any change to
+     * the template (a file written, added, removed, renamed or replaced) changes a stamp: writing changes the
+     * modification time, and a replaced file is another file (its key, the device and inode on Unix).
+     */
+    private record FileStamp(int depth, String name, Object fileKey, long size, long modified) {
+        static FileStamp of(int depth, Path path, BasicFileAttributes attrs) {
+            return new FileStamp(depth, path.getFileName() == null ? "" : path.getFileName().toString(),
+                    attrs.fileKey(), attrs.size(), attrs.lastModifiedTime().to(TimeUnit.NANOSECONDS));
+        }
     }
 
     @Override
@@ -294,8 +332,18 @@ final class FileWorldStore implements WorldStore {
         Path configFile = dir.resolve(CONFIG);
         WorldConfig config = codec.worldConfig(codec.readObject(read(configFile), relative(configFile)), fallbackId,
                 relative(configFile));
+        return assemble(dir, config, readContents(dir), remember);
+    }
+
+    /** What a world folder holds besides its config: for a fresh clone, exactly what its template holds. */
+    private record Contents(List<Agent> agents, List<Chat> chats, List<EventLogEntry> events, List<GrowingFile> growing) {}
+
+    /** A non-empty growing file that was read whole: its path below the world folder, its items and its length. */
+    private record GrowingFile(String path, Object items, int length) {}
+
+    private Contents readContents(Path dir) {
         List<Agent> agents = new ArrayList<>();
-        List<Runnable> learned = new ArrayList<>();
+        List<GrowingFile> growing = new ArrayList<>();
         for (Path agentDir : children(dir.resolve("agents"), Files::isDirectory)) {
             String folder = agentDir.getFileName().toString();
             Path agentConfig = agentDir.resolve(CONFIG);
@@ -313,7 +361,7 @@ final class FileWorldStore implements WorldStore {
                 GrowingArray array = readGrowingArray(memoryFile);
                 memory = codec.memory(array.items(), relative(memoryFile));
                 if (array.whole() && !memory.isEmpty()) {
-                    learn(remember, learned, dir, memoryFile, memory, array.length());
+                    growing.add(new GrowingFile("agents/" + folder + "/" + MEMORY, memory, array.length()));
                 }
             }
             agents.add(new Agent(agent, prompt, memory));
@@ -328,24 +376,27 @@ final class FileWorldStore implements WorldStore {
             List<EventLogEntry> entries = codec.events(array.items(), stem(eventFile), relative(eventFile));
             events.addAll(entries);
             if (array.whole() && !entries.isEmpty()) {
-                learn(remember, learned, dir, eventFile, entries, array.length());
+                growing.add(new GrowingFile("events/" + eventFile.getFileName(), entries, array.length()));
             }
         }
-        World world = WorldOrder.canonical(new World(config, agents, chats, events));
+        return new Contents(List.copyOf(agents), List.copyOf(chats), List.copyOf(events), List.copyOf(growing));
+    }
+
+    /** The world of {@code dir} made of its config and contents, read whole before anything is learnt from them. */
+    private World assemble(Path dir, WorldConfig config, Contents contents, boolean remember) {
+        World world = WorldOrder.canonical(new World(config, contents.agents(), contents.chats(), contents.events()));
         if (remember && config.metadata() != null) {
             // a user's world holds its template's values until it changes them: one instance of each for all clones
             shared.learn(config.metadata().originalTemplate(), this::loadTemplate);
             world = shared.share(world);
         }
-        // only once the whole world has been read: a corrupt file must leave nothing half-learned behind
-        learned.forEach(Runnable::run);
-        return world;
-    }
-
-    private void learn(boolean remember, List<Runnable> learned, Path dir, Path file, Object value, int length) {
         if (remember) {
-            learned.add(() -> writer.rememberRead(dir, file, value, length));
+            // only once the whole world has been read: a corrupt file must leave nothing half-learned behind
+            for (GrowingFile file : contents.growing()) {
+                writer.rememberRead(dir, dir.resolve(file.path()), file.items(), file.length());
+            }
         }
+        return world;
     }
 
     /** A growing array as read: its items, the file's length, and whether it was whole (not cut by a crash). */
@@ -617,13 +668,17 @@ final class FileWorldStore implements WorldStore {
      * (another device, too many links, no links at all). A linked file is never written through: the store writes
      * in place only into files it wrote itself or found to have a single link ({@link RememberingWriter}), so the
      * first save that changes it replaces it with the world's own file.
+     *
+     * @return what was copied, as found ({@link FileStamp}), or null where the file system gives no file keys
      */
-    private void copyTree(Path from, Path to, Path skipped, boolean link) throws IOException {
+    private List<FileStamp> copyTree(Path from, Path to, Path skipped, boolean link) throws IOException {
         // the target folder of the folder being visited, followed by name (no relativize per file: clones are hot)
         ArrayDeque<Path> targets = new ArrayDeque<>();
+        List<FileStamp> stamps = new ArrayList<>();
         Files.walkFileTree(from, new SimpleFileVisitor<>() {
             @Override
             public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
+                stamps.add(FileStamp.of(targets.size(), dir, attrs));
                 Path target = targets.isEmpty() ? to : targets.peek().resolve(dir.getFileName().toString());
                 Files.createDirectories(target);
                 targets.push(target);
@@ -635,6 +690,7 @@ final class FileWorldStore implements WorldStore {
                 if (file.equals(skipped)) {
                     return FileVisitResult.CONTINUE;
                 }
+                stamps.add(FileStamp.of(targets.size(), file, attrs));
                 if (attrs.isRegularFile()) {
                     Path copy = targets.peek().resolve(file.getFileName().toString());
                     if (link && linked(copy, file)) {
@@ -664,6 +720,8 @@ final class FileWorldStore implements WorldStore {
                 return FileVisitResult.CONTINUE;
             }
         });
+        // without file keys a file replaced by one of the same size and time would look unchanged
+        return stamps.stream().allMatch(stamp -> stamp.fileKey() != null) ? stamps : null;
     }
 
     /** The store's own temporary names: a clone being assembled, a world being deleted, a file being written. */
