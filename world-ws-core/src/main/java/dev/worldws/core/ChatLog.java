@@ -191,7 +191,7 @@ final class ChatLog {
         Instant at = entry.createdAt();
         if (payload.get("timestamp") instanceof String stamp) {
             try {
-                at = Instant.parse(stamp);
+                at = IsoInstants.parse(stamp);
             } catch (DateTimeParseException ignored) {
                 // keep createdAt: the entry's own time is as good
             }

@@ -713,7 +713,7 @@ final class WorldCodec {
         }
         String text = String.valueOf(value);
         try {
-            return Instant.parse(text);
+            return IsoInstants.parse(text);
         } catch (DateTimeParseException notInstant) {
             try {
                 return OffsetDateTime.parse(text).toInstant();
