@@ -22,12 +22,15 @@ final class ResumeTokens {
     private static final int MAX_TOKEN_LENGTH = 512;
 
     private final SecretKeySpec key;
+    /** Initialised with the key once and only ever cloned: a provider look-up and key set-up per token cost more. */
+    private final Mac initialised;
 
     ResumeTokens(byte[] secret) {
         if (secret.length < 32) {
             throw new IllegalArgumentException("resume token secret must have at least 32 bytes (has " + secret.length + ")");
         }
         this.key = new SecretKeySpec(secret.clone(), ALGORITHM);
+        this.initialised = newMac();
     }
 
     String issue(UserId user, Instant expiry) {
@@ -64,10 +67,20 @@ final class ResumeTokens {
     }
 
     private byte[] mac(byte[] body) {
+        Mac mac;
+        try {
+            mac = (Mac) initialised.clone();
+        } catch (CloneNotSupportedException e) {
+            mac = newMac(); // a provider whose MAC cannot be cloned
+        }
+        return mac.doFinal(body);
+    }
+
+    private Mac newMac() {
         try {
             Mac mac = Mac.getInstance(ALGORITHM);
             mac.init(key);
-            return mac.doFinal(body);
+            return mac;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 is unavailable", e);
         }
