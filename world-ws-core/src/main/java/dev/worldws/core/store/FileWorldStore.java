@@ -40,6 +40,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -190,12 +191,13 @@ final class FileWorldStore implements WorldStore {
 
     @Override
     public World cloneFromTemplate(TemplateName template, WorldKey target) {
-        if (!templateExists(template)) {
+        Path templateDir = layout.templateDir(template);
+        // stamped before it is read: a config changed after this is another stamp at the next clone
+        FileStamp configStamp = FileStamp.of(templateDir, CONFIG, true);
+        if (configStamp == null || configStamp.kind() != FileStamp.Kind.FILE) {
             throw new TemplateNotFoundException("template \"" + template + "\" not found");
         }
         return withLock(target, true, () -> {
-            List<FileStamp> templateStamp;
-            Map<String, Object> json;
             if (exists(target)) {
                 throw new WorldExistsException("world \"" + target.worldName() + "\" already exists for user \""
                         + target.userId() + "\"");
@@ -204,13 +206,26 @@ final class FileWorldStore implements WorldStore {
             Path worldDir = layout.worldDir(target);
             Path staging = worldDir.resolveSibling(".clone-" + UUID.randomUUID());
             guardWritable(staging);
+            ClonedContents last = clonedContents.get(template);
+            Map<String, Object> templateJson;
+            List<FileStamp> copied;
+            boolean sameFiles;
             try {
-                Path templateConfig = layout.templateDir(template).resolve(CONFIG);
-                json = codec.readObject(read(templateConfig), relative(templateConfig));
+                Path templateConfig = templateDir.resolve(CONFIG);
+                templateJson = last != null && last.config().equals(configStamp)
+                        ? last.configJson()
+                        : Collections.unmodifiableMap(codec.readObject(read(templateConfig), relative(templateConfig)));
                 // the world's config is written once, with its metadata, rather than copied and then replaced: the
                 // staging folder is the clone's own until it is renamed into place, so no temporary file is needed
-                templateStamp = copyTree(layout.templateDir(template), staging, templateConfig,
-                        linksTemplateFiles.test(target.userId()));
+                boolean link = linksTemplateFiles.test(target.userId());
+                sameFiles = last != null && last.files() != null && unchanged(templateDir, last.files());
+                if (sameFiles) {
+                    copied = last.files();
+                    copyStamped(templateDir, staging, copied, link);
+                } else {
+                    copied = copyTree(templateDir, staging, templateConfig, link);
+                }
+                Map<String, Object> json = new LinkedHashMap<>(templateJson);
                 Map<String, Object> meta = new LinkedHashMap<>();
                 meta.put("originalTemplate", template.value());
                 meta.put("clonedFor", target.userId().value());
@@ -225,6 +240,14 @@ final class FileWorldStore implements WorldStore {
                 forget(worldDir);
                 Files.move(staging, worldDir, StandardCopyOption.ATOMIC_MOVE);
                 files.forceRenames(worldDir.getParent());
+                Path configFile = worldDir.resolve(CONFIG);
+                WorldConfig config = codec.worldConfig(json, target.worldName().value(), relative(configFile));
+                // the same files as the last clone's (links to them, or copies): what that clone read
+                Contents contents = sameFiles ? last.contents() : readContents(worldDir);
+                if (!sameFiles || last.configJson() != templateJson) {
+                    remember(template, new ClonedContents(configStamp, templateJson, copied, contents));
+                }
+                return assemble(worldDir, config, contents, true);
             } catch (IOException e) {
                 deleteTree(staging);
                 throw new StorageException("cannot clone template \"" + template + "\" to " + relative(worldDir) + ": "
@@ -233,36 +256,61 @@ final class FileWorldStore implements WorldStore {
                 deleteTree(staging);
                 throw e;
             }
-            Path configFile = worldDir.resolve(CONFIG);
-            WorldConfig config = codec.worldConfig(json, target.worldName().value(), relative(configFile));
-            ClonedContents last = clonedContents.get(template);
-            Contents contents;
-            if (templateStamp != null && last != null && last.template().equals(templateStamp)) {
-                contents = last.contents(); // the same files as the last clone's: links to them, or their copies
-            } else {
-                contents = readContents(worldDir);
-                if (templateStamp != null
-                        && (clonedContents.size() < SharedValues.MAX_TEMPLATES || clonedContents.containsKey(template))) {
-                    clonedContents.put(template, new ClonedContents(templateStamp, contents));
-                }
-            }
-            return assemble(worldDir, config, contents, true);
         });
     }
 
-    /** A template's contents as one of its clones read them, and the template's files as that clone found them. */
-    private record ClonedContents(List<FileStamp> template, Contents contents) {}
+    private void remember(TemplateName template, ClonedContents contents) {
+        if (clonedContents.size() < SharedValues.MAX_TEMPLATES || clonedContents.containsKey(template)) {
+            clonedContents.put(template, contents);
+        }
+    }
 
     /**
-     * A folder or file of a template as a clone found it, at its depth below the template's folder. Any change to
-     * the template (a file written, added, removed, renamed or replaced) changes a stamp: writing changes the
-     * modification time, and a replaced file is another file (its key, the device and inode on Unix).
+     * What a template's latest clone found and read: the template's config (as stamped before it was read) and its
+     * other folders and files as copied (null where the file system gives no file keys, which would let a file
+     * replaced by one of the same size and time look unchanged), and what the clone's folder then held besides
+     * its config. A clone of a template unchanged since is made from this instead of a walk of the template and a
+     * read-back of the copy, which were most of a clone's work.
      */
-    private record FileStamp(int depth, String name, Object fileKey, long size, long modified) {
-        static FileStamp of(int depth, Path path, BasicFileAttributes attrs) {
-            return new FileStamp(depth, path.getFileName() == null ? "" : path.getFileName().toString(),
-                    attrs.fileKey(), attrs.size(), attrs.lastModifiedTime().to(TimeUnit.NANOSECONDS));
+    private record ClonedContents(FileStamp config, Map<String, Object> configJson, List<FileStamp> files,
+            Contents contents) {}
+
+    /**
+     * A folder or file of a template as a clone found it, by its path below the template's folder ("" for the
+     * folder itself). Any change to the template (a file written, added, removed, renamed or replaced) changes a
+     * stamp: writing a file changes its modification time, an entry added to, removed from or renamed in a folder
+     * changes the folder's, and a replaced file is another file (its key: the device and inode on Unix).
+     */
+    private record FileStamp(String path, Kind kind, Object fileKey, long size, long modified) {
+        enum Kind { FOLDER, FILE, OTHER }
+
+        static FileStamp of(String path, BasicFileAttributes attrs) {
+            Kind kind = attrs.isDirectory() ? Kind.FOLDER : attrs.isRegularFile() ? Kind.FILE : Kind.OTHER;
+            return new FileStamp(path, kind, attrs.fileKey(), attrs.size(), attrs.lastModifiedTime().to(TimeUnit.NANOSECONDS));
         }
+
+        /** The stamp of {@code path} below {@code root} as it is now; null if it cannot be read (gone, say). */
+        static FileStamp of(Path root, String path, boolean followLinks) {
+            try {
+                return of(path, Files.readAttributes(path.isEmpty() ? root : root.resolve(path), BasicFileAttributes.class,
+                        followLinks ? FOLLOW : NO_FOLLOW));
+            } catch (IOException e) {
+                return null;
+            }
+        }
+    }
+
+    private static final LinkOption[] FOLLOW = {};
+    private static final LinkOption[] NO_FOLLOW = {LinkOption.NOFOLLOW_LINKS};
+
+    /** Whether every folder and file of {@code stamps} is still as stamped (one stat each, no folder listed). */
+    private static boolean unchanged(Path templateDir, List<FileStamp> stamps) {
+        for (FileStamp stamp : stamps) {
+            if (!stamp.equals(FileStamp.of(templateDir, stamp.path(), false))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Override
@@ -672,16 +720,21 @@ final class FileWorldStore implements WorldStore {
      * @return what was copied, as found ({@link FileStamp}), or null where the file system gives no file keys
      */
     private List<FileStamp> copyTree(Path from, Path to, Path skipped, boolean link) throws IOException {
-        // the target folder of the folder being visited, followed by name (no relativize per file: clones are hot)
+        // the target folder of the folder being visited, followed by name (no relativize per file: clones are hot),
+        // and the visited folder's path below from
         ArrayDeque<Path> targets = new ArrayDeque<>();
+        ArrayDeque<String> paths = new ArrayDeque<>();
         List<FileStamp> stamps = new ArrayList<>();
         Files.walkFileTree(from, new SimpleFileVisitor<>() {
             @Override
             public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
-                stamps.add(FileStamp.of(targets.size(), dir, attrs));
-                Path target = targets.isEmpty() ? to : targets.peek().resolve(dir.getFileName().toString());
+                String name = dir.getFileName().toString();
+                String path = paths.isEmpty() ? "" : below(paths.peek(), name);
+                stamps.add(FileStamp.of(path, attrs));
+                Path target = targets.isEmpty() ? to : targets.peek().resolve(name);
                 Files.createDirectories(target);
                 targets.push(target);
+                paths.push(path);
                 return FileVisitResult.CONTINUE;
             }
 
@@ -690,21 +743,10 @@ final class FileWorldStore implements WorldStore {
                 if (file.equals(skipped)) {
                     return FileVisitResult.CONTINUE;
                 }
-                stamps.add(FileStamp.of(targets.size(), file, attrs));
+                String name = file.getFileName().toString();
+                stamps.add(FileStamp.of(below(paths.peek(), name), attrs));
                 if (attrs.isRegularFile()) {
-                    Path copy = targets.peek().resolve(file.getFileName().toString());
-                    if (link && linked(copy, file)) {
-                        // the template's bytes are already on the device; the folder's entry is forced below
-                        return FileVisitResult.CONTINUE;
-                    }
-                    Files.copy(file, copy);
-                    // durable before the clone is renamed into place: else a crash could leave a world whose
-                    // config.json is on disk but whose agent files are empty
-                    if (files.forces()) {
-                        try (FileChannel channel = FileChannel.open(copy, StandardOpenOption.WRITE)) {
-                            channel.force(true);
-                        }
-                    }
+                    copyFile(file, targets.peek().resolve(name), link);
                 } else {
                     LOG.log(System.Logger.Level.WARNING, "not cloning " + relative(file) + ": not a regular file");
                 }
@@ -717,11 +759,50 @@ final class FileWorldStore implements WorldStore {
                     throw failure;
                 }
                 files.forceRenames(targets.pop());
+                paths.pop();
                 return FileVisitResult.CONTINUE;
             }
         });
         // without file keys a file replaced by one of the same size and time would look unchanged
         return stamps.stream().allMatch(stamp -> stamp.fileKey() != null) ? stamps : null;
+    }
+
+    private static String below(String folder, String name) {
+        return folder.isEmpty() ? name : folder + "/" + name;
+    }
+
+    /**
+     * {@link #copyTree}'s copy of {@code from} when its folders and files are known to be those of {@code stamps}
+     * (in the order of a walk: each folder before what it holds): no folder is listed.
+     */
+    private void copyStamped(Path from, Path to, List<FileStamp> stamps, boolean link) throws IOException {
+        List<Path> folders = new ArrayList<>();
+        for (FileStamp stamp : stamps) {
+            Path target = stamp.path().isEmpty() ? to : to.resolve(stamp.path());
+            if (stamp.kind() == FileStamp.Kind.FOLDER) {
+                Files.createDirectories(target);
+                folders.add(target);
+            } else if (stamp.kind() == FileStamp.Kind.FILE) {
+                copyFile(from.resolve(stamp.path()), target, link);
+            } // anything else is not cloned (the walk that stamped it said so)
+        }
+        for (int i = folders.size() - 1; i >= 0; i--) { // each folder's entries forced before the folder's own
+            files.forceRenames(folders.get(i));
+        }
+    }
+
+    private void copyFile(Path file, Path copy, boolean link) throws IOException {
+        if (link && linked(copy, file)) {
+            return; // the template's bytes are already on the device; the folder's entry is forced by the caller
+        }
+        Files.copy(file, copy);
+        // durable before the clone is renamed into place: else a crash could leave a world whose config.json is on
+        // disk but whose agent files are empty
+        if (files.forces()) {
+            try (FileChannel channel = FileChannel.open(copy, StandardOpenOption.WRITE)) {
+                channel.force(true);
+            }
+        }
     }
 
     /** The store's own temporary names: a clone being assembled, a world being deleted, a file being written. */

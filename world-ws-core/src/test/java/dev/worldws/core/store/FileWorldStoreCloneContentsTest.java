@@ -129,8 +129,15 @@ class FileWorldStoreCloneContentsTest {
                 world -> assertThat(world.agents()).extracting(Agent::id)
                         .contains(AgentId.of("third-poet")).doesNotContain(AgentId.of("second-poet")));
 
+        changeThen(() -> Files.copy(templateDir.resolve("events/chat-1.json"), templateDir.resolve("events/chat-2.json")),
+                world -> assertThat(world.events()).as("the sample's two events, and their copy").hasSize(4));
+
         changeThen(() -> Files.delete(templateDir.resolve("chats/chat-1.json")),
                 world -> assertThat(world.chats()).isEmpty());
+
+        Path config = templateDir.resolve("config.json");
+        changeThen(() -> write(config, Files.readString(config).replace("\"Garden\"", "\"The Garden\"")),
+                world -> assertThat(world.config().name()).isEqualTo("The Garden"));
     }
 
     private interface Change {
