@@ -74,6 +74,8 @@ final class FileWorldStore implements WorldStore {
     private static final String PROMPT = "system-prompt.md";
     private static final String MEMORY = "memory.json";
     private static final int LOCK_STRIPES = 64;
+    private static final LinkOption[] FOLLOW = {};
+    private static final LinkOption[] NO_FOLLOW = {LinkOption.NOFOLLOW_LINKS};
     /** Starts a name beginning with a dot (a staging folder, "..") inside a path. */
     private static final String HIDDEN_SEGMENT = java.io.File.separator + ".";
 
@@ -87,11 +89,7 @@ final class FileWorldStore implements WorldStore {
     /** The paths of each saved world's files, by world folder; dropped with the rest of what a save remembers. */
     private final Map<Path, WorldFiles> filesByWorld = new ConcurrentHashMap<>();
     private final SharedValues shared = new SharedValues();
-    /**
-     * Per template, what its latest clone holds besides the config, and the template's files as that clone found
-     * them: a clone of a template whose files are unchanged since is assembled from it instead of being read back
-     * from the folder just written (which was most of a clone's work).
-     */
+    /** Per template, what its latest clone found and read ({@link ClonedContents}), for the next clone to reuse. */
     private final Map<TemplateName, ClonedContents> clonedContents = new ConcurrentHashMap<>();
     private final Path usersReal;
     private final ReentrantReadWriteLock[] locks = new ReentrantReadWriteLock[LOCK_STRIPES];
@@ -245,7 +243,7 @@ final class FileWorldStore implements WorldStore {
                 // the same files as the last clone's (links to them, or copies): what that clone read
                 Contents contents = sameFiles ? last.contents() : readContents(worldDir);
                 if (!sameFiles || last.configJson() != templateJson) {
-                    remember(template, new ClonedContents(configStamp, templateJson, copied, contents));
+                    keepForNextClone(template, new ClonedContents(configStamp, templateJson, copied, contents));
                 }
                 return assemble(worldDir, config, contents, true);
             } catch (IOException e) {
@@ -259,7 +257,8 @@ final class FileWorldStore implements WorldStore {
         });
     }
 
-    private void remember(TemplateName template, ClonedContents contents) {
+    /** Bounded like {@link SharedValues}: a data folder naming ever new templates cannot grow it. */
+    private void keepForNextClone(TemplateName template, ClonedContents contents) {
         if (clonedContents.size() < SharedValues.MAX_TEMPLATES || clonedContents.containsKey(template)) {
             clonedContents.put(template, contents);
         }
@@ -299,9 +298,6 @@ final class FileWorldStore implements WorldStore {
             }
         }
     }
-
-    private static final LinkOption[] FOLLOW = {};
-    private static final LinkOption[] NO_FOLLOW = {LinkOption.NOFOLLOW_LINKS};
 
     /** Whether every folder and file of {@code stamps} is still as stamped (one stat each, no folder listed). */
     private static boolean unchanged(Path templateDir, List<FileStamp> stamps) {
