@@ -321,8 +321,16 @@ final class FileWorldStore implements WorldStore {
     public void save(WorldKey key, World world) {
         Objects.requireNonNull(world, "world");
         withLock(key, true, () -> {
-            requireExists(key);
-            writeWorld(layout.worldDir(key), world); // files per agent, chat and chat's events: any order will do
+            Path dir = layout.worldDir(key);
+            // one stat of config.json tells that the world exists and, for the writer, whether the file is as it
+            // left it (a config that is a link takes the check that follows links, and the writer stats again)
+            WorldFiles known = filesByWorld.get(dir);
+            AtomicFiles.FileState config = AtomicFiles.FileState.withoutLinks(known != null ? known.config : dir.resolve(CONFIG));
+            if (config == null || !config.regular()) {
+                requireExists(key);
+                config = null;
+            }
+            writeWorld(dir, world, config); // files per agent, chat and chat's events: any order will do
             return null;
         });
     }
@@ -471,7 +479,7 @@ final class FileWorldStore implements WorldStore {
 
     // ---------------------------------------------------------------- writing
 
-    private void writeWorld(Path dir, World world) {
+    private void writeWorld(Path dir, World world, AtomicFiles.FileState configState) {
         for (Chat chat : world.chats()) {
             requireFileName("chat id", chat.id());
         }
@@ -481,7 +489,7 @@ final class FileWorldStore implements WorldStore {
         writer.ensureFolder(dir, dir, () -> guardWritable(dir));
         WorldFiles paths = filesByWorld.computeIfAbsent(dir, WorldFiles::new);
         writer.writeValue(dir, paths.config, world.config(),
-                () -> codec.write(codec.worldConfigJson(world.config())));
+                () -> codec.write(codec.worldConfigJson(world.config())), configState);
 
         Path agentsDir = paths.agentsDir;
         Set<String> agentFolders = new HashSet<>();

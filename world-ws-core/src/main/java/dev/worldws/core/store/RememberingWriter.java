@@ -170,10 +170,19 @@ final class RememberingWriter {
      * compare its bytes first.
      */
     void writeValue(Path worldDir, Path file, Object value, Supplier<byte[]> render) {
+        writeValue(worldDir, file, value, render, null);
+    }
+
+    /**
+     * {@link #writeValue(Path, Path, Object, Supplier)} with the file's state as the caller has just read it
+     * ({@link AtomicFiles.FileState#withoutLinks}), or null to have it read here.
+     */
+    void writeValue(Path worldDir, Path file, Object value, Supplier<byte[]> render, AtomicFiles.FileState onDisk) {
         WorldWrites ofWorld = of(worldDir);
         Written last = ofWorld.files.get(file);
         Object lastValue = last == null ? null : last.take();
-        if (lastValue != null && lastValue.equals(value) && stillAsWritten(file, last)) {
+        if (lastValue != null && lastValue.equals(value)
+                && stillAsWritten(onDisk != null ? onDisk : AtomicFiles.FileState.withoutLinks(file), last)) {
             last.keep(lastValue);
             return;
         }
@@ -316,8 +325,7 @@ final class RememberingWriter {
         }
     }
 
-    private static boolean stillAsWritten(Path file, Written last) {
-        AtomicFiles.FileState onDisk = AtomicFiles.FileState.withoutLinks(file);
+    private static boolean stillAsWritten(AtomicFiles.FileState onDisk, Written last) {
         return onDisk != null && last.matches(onDisk);
     }
 }

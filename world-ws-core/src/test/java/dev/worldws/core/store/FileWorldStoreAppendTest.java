@@ -244,6 +244,19 @@ class FileWorldStoreAppendTest {
     }
 
     @Test
+    @DisplayName("the world's own config.json edited by someone else is put back too (the save's existence check reads its state)")
+    void foreignEditOfTheWorldConfigIsRepaired() throws IOException {
+        store.save(ALICE_HOME, world);
+        Path config = worldDir().resolve("config.json");
+        String ours = Files.readString(config);
+        Files.writeString(config, ours.replace("}", ", \"edited\": true}"));
+
+        store.save(ALICE_HOME, world);
+
+        assertThat(Files.readString(config)).isEqualTo(ours);
+    }
+
+    @Test
     @DisplayName("an agent folder swapped for a link into a template between saves is refused, and the template is untouched")
     void folderSwappedForALinkIsRefused() throws IOException {
         store.save(ALICE_HOME, world);
