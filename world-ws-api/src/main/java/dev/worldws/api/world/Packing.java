@@ -182,7 +182,18 @@ final class Packing {
             return c <= '9' ? c - '0' : c - 'a' + 10;
         }
 
-        /** The first {@code length} chars of {@code text} as {@link #putName} puts them, cut out only if new. */
+        /**
+         * A string likely to repeat: the index of an equal name (one more than it), or 0 and the string in full when
+         * the table has none and no room for it.
+         */
+        void putName(String text) {
+            putNamePrefix(text, text.length());
+        }
+
+        /**
+         * The first {@code length} chars of {@code text} as {@link #putName} puts them; matched against the table in
+         * place, cut out of {@code text} only when they are a new name.
+         */
         private void putNamePrefix(String text, int length) {
             for (int i = 0; i < nameCount; i++) {
                 if (names[i].length() == length && text.startsWith(names[i])) {
@@ -190,27 +201,14 @@ final class Packing {
                     return;
                 }
             }
-            putName(text.substring(0, length));
-        }
-
-        /**
-         * A string likely to repeat: the index of an equal name (one more than it), or 0 and the string in full when
-         * the table has none and no room for it.
-         */
-        void putName(String text) {
-            for (int i = 0; i < nameCount; i++) {
-                if (names[i].equals(text)) {
-                    putVarint(i + 1L);
-                    return;
-                }
-            }
-            if (nameCount < names.length && text.length() <= 64) {
-                names[nameCount++] = text;
+            String name = length == text.length() ? text : text.substring(0, length);
+            if (nameCount < names.length && length <= 64) {
+                names[nameCount++] = name;
                 putVarint(nameCount);
                 return;
             }
             putVarint(0);
-            putString(text);
+            putString(name);
         }
 
         /** A frozen JSON-like map: its keys as names. False if a value has no byte form. */
