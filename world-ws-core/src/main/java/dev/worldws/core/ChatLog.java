@@ -206,6 +206,6 @@ final class ChatLog {
 
     /** agent-world's timestamp format: ISO-8601 UTC with milliseconds. */
     private static String format(Instant instant) {
-        return IsoInstants.storedText(instant.getNano() % 1_000_000 == 0 ? instant : instant.truncatedTo(ChronoUnit.MILLIS));
+        return IsoInstants.storedText(instant.truncatedTo(ChronoUnit.MILLIS)); // the same instant when already whole ms
     }
 }
