@@ -25,6 +25,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The growing files of a world (agents' memory, chats' event logs) are extended in place by saves: what a user can
@@ -230,24 +232,13 @@ class FileWorldStoreAppendTest {
         assertThat(store.load(ALICE_HOME)).isEqualTo(WorldOrder.canonical(world));
     }
 
-    @Test
-    @DisplayName("a config edited by someone else is put back by the next save even when the world did not change it")
-    void foreignEditOfAnUnchangedFileIsRepaired() throws IOException {
+    @ParameterizedTest
+    @ValueSource(strings = {"agents/poet/config.json", "config.json"})
+    @DisplayName("a config edited by someone else (an agent's, or the world's own, whose state the save's existence"
+            + " check reads) is put back by the next save even when the world did not change it")
+    void foreignEditOfAnUnchangedFileIsRepaired(String file) throws IOException {
         store.save(ALICE_HOME, world);
-        Path poetConfig = worldDir().resolve("agents/poet/config.json");
-        String ours = Files.readString(poetConfig);
-        Files.writeString(poetConfig, ours.replace("}", ", \"edited\": true}"));
-
-        store.save(ALICE_HOME, world);
-
-        assertThat(Files.readString(poetConfig)).isEqualTo(ours);
-    }
-
-    @Test
-    @DisplayName("the world's own config.json edited by someone else is put back too (the save's existence check reads its state)")
-    void foreignEditOfTheWorldConfigIsRepaired() throws IOException {
-        store.save(ALICE_HOME, world);
-        Path config = worldDir().resolve("config.json");
+        Path config = worldDir().resolve(file);
         String ours = Files.readString(config);
         Files.writeString(config, ours.replace("}", ", \"edited\": true}"));
 
