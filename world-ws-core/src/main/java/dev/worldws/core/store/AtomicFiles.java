@@ -219,8 +219,11 @@ class AtomicFiles {
             return false;
         }
         try (FileChannel channel = FileChannel.open(target, WRITE_NO_FOLLOW)) {
+            // one stat, by name: the opened file's own size (FileChannel.size, one more system call per write) could
+            // differ from it only if the file was replaced since the open, and then these bytes go to a file that no
+            // longer has this name
             FileState file = singleLink(target);
-            if (file == null || file.size() > bytes.length || channel.size() > bytes.length) {
+            if (file == null || file.size() > bytes.length) {
                 return false;
             }
             writeAt(channel, bytes, 0);

@@ -391,7 +391,7 @@ final class FileWorldStore implements WorldStore {
     private record Contents(List<Agent> agents, List<Chat> chats, List<EventLogEntry> events, List<GrowingFile> growing) {}
 
     /** A non-empty growing file that was read whole: its path below the world folder, its items and its length. */
-    private record GrowingFile(String path, Object items, int length) {}
+    private record GrowingFile(String path, Object items, int length, boolean endsClosed) {}
 
     private Contents readContents(Path dir) {
         List<Agent> agents = new ArrayList<>();
@@ -413,7 +413,8 @@ final class FileWorldStore implements WorldStore {
                 GrowingArray array = readGrowingArray(memoryFile);
                 memory = codec.memory(array.items(), relative(memoryFile));
                 if (array.whole() && !memory.isEmpty()) {
-                    growing.add(new GrowingFile("agents/" + folder + "/" + MEMORY, memory, array.length()));
+                    growing.add(new GrowingFile("agents/" + folder + "/" + MEMORY, memory, array.length(),
+                            array.endsClosed()));
                 }
             }
             agents.add(new Agent(agent, prompt, memory));
@@ -428,7 +429,8 @@ final class FileWorldStore implements WorldStore {
             List<EventLogEntry> entries = codec.events(array.items(), stem(eventFile), relative(eventFile));
             events.addAll(entries);
             if (array.whole() && !entries.isEmpty()) {
-                growing.add(new GrowingFile("events/" + eventFile.getFileName(), entries, array.length()));
+                growing.add(new GrowingFile("events/" + eventFile.getFileName(), entries, array.length(),
+                        array.endsClosed()));
             }
         }
         return new Contents(List.copyOf(agents), List.copyOf(chats), List.copyOf(events), List.copyOf(growing));
@@ -445,14 +447,17 @@ final class FileWorldStore implements WorldStore {
         if (remember) {
             // only once the whole world has been read: a corrupt file must leave nothing half-learned behind
             for (GrowingFile file : contents.growing()) {
-                writer.rememberRead(dir, dir.resolve(file.path()), file.items(), file.length());
+                writer.rememberRead(dir, dir.resolve(file.path()), file.items(), file.length(), file.endsClosed());
             }
         }
         return world;
     }
 
-    /** A growing array as read: its items, the file's length, and whether it was whole (not cut by a crash). */
-    private record GrowingArray(List<Object> items, int length, boolean whole) {}
+    /**
+     * A growing array as read: its items, the file's length, whether it was whole (not cut by a crash) and whether it
+     * ends as this store ends an array (a file another tool wrote may not).
+     */
+    private record GrowingArray(List<Object> items, int length, boolean whole, boolean endsClosed) {}
 
     private GrowingArray readGrowingArray(Path file) {
         String source = relative(file);
@@ -464,7 +469,7 @@ final class FileWorldStore implements WorldStore {
                     + " written?): read the items before the last {1} bytes; the next save rewrites it whole", source,
                     dropped);
         });
-        return new GrowingArray(items, bytes.length, !cut[0]);
+        return new GrowingArray(items, bytes.length, !cut[0], RememberingWriter.endsClosed(bytes));
     }
 
     private byte[] read(Path file) {

@@ -90,17 +90,20 @@ final class RememberingWriter {
         private final int slot;
         private long size;
         private long modifiedNanos;
+        /** Whether the file ends as {@link WorldCodec#write} ends an array, so that new items can replace the end. */
+        private boolean endsClosed;
 
-        Written(WorldWrites world, Object value, AtomicFiles.FileState state) {
+        Written(WorldWrites world, Object value, AtomicFiles.FileState state, boolean endsClosed) {
             this.world = world;
             this.slot = world.newSlot();
-            set(value, state);
+            set(value, state, endsClosed);
         }
 
-        void set(Object value, AtomicFiles.FileState state) {
+        void set(Object value, AtomicFiles.FileState state, boolean endsClosed) {
             world.values[slot] = value;
             this.size = state.size();
             this.modifiedNanos = state.modified().to(TimeUnit.NANOSECONDS);
+            this.endsClosed = endsClosed;
         }
 
         /** The value last written, or null if unknown; the entry then stays unknown until {@link #set} again. */
@@ -147,7 +150,7 @@ final class RememberingWriter {
                 last.keep(lastItems);
                 return;
             }
-            if (!lastItems.isEmpty() && !onDisk.linkedElsewhere()
+            if (!lastItems.isEmpty() && last.endsClosed && !onDisk.linkedElsewhere()
                     && append(file, last.size, render.render(items, lastItems.size()))) {
                 remember(ofWorld, file, items);
                 return;
@@ -234,12 +237,21 @@ final class RememberingWriter {
      * bytes, so that the next save appends to it or leaves it alone as if this process had written it. Only a
      * regular file with a single link of that length is recorded: a file hard-linked elsewhere (a world copied with
      * {@code cp -al}, say) must be replaced, never written through.
+     *
+     * @param endsClosed whether the bytes read end as this store ends an array ({@link #endsClosed}); a file laid out
+     *     otherwise (by another tool) is left alone while unchanged and rewritten whole when it grows
      */
-    void rememberRead(Path worldDir, Path file, Object value, int length) {
+    void rememberRead(Path worldDir, Path file, Object value, int length, boolean endsClosed) {
         AtomicFiles.FileState read = AtomicFiles.singleLink(file);
         if (read != null && read.size() == length) {
-            record(of(worldDir), read, file, value);
+            record(of(worldDir), read, file, value, endsClosed);
         } // else not recorded: the first save writes the file whole, as it always may
+    }
+
+    /** Whether {@code bytes} end as {@link WorldCodec#write} ends a non-empty array, which an append overwrites. */
+    static boolean endsClosed(byte[] bytes) {
+        return bytes.length >= CLOSING.length
+                && Arrays.equals(bytes, bytes.length - CLOSING.length, bytes.length, CLOSING, 0, CLOSING.length);
     }
 
     /** Forgets what was written into {@code worldDir}, so its next write of each file is a full one. */
@@ -251,17 +263,16 @@ final class RememberingWriter {
         return written.computeIfAbsent(worldDir, dir -> new WorldWrites());
     }
 
+    /**
+     * Overwrites the closing bytes of {@code file}, which ends closed and still has the size and time this process
+     * left ({@link Written#matches}), with {@code rendered}'s items. Those bytes are not read back first: the size and
+     * time say the file is as known (a system call saved per append: a save appends to four files of the sample
+     * template, and system calls are most of a save's cost).
+     */
     private boolean append(Path file, long lastSize, WorldCodec.Rendered rendered) {
         // rendered: "[\n  item,\n  item\n]\n", the items at the depth they take in the file
-        try (FileChannel channel = FileChannel.open(file, AtomicFiles.READ_WRITE_NO_FOLLOW)) {
+        try (FileChannel channel = FileChannel.open(file, AtomicFiles.WRITE_NO_FOLLOW)) {
             long at = lastSize - CLOSING.length;
-            ByteBuffer closing = ByteBuffer.allocate(CLOSING.length);
-            while (closing.hasRemaining() && channel.read(closing, at + closing.position()) >= 0) {
-                // reads the three closing bytes
-            }
-            if (closing.hasRemaining() || !java.util.Arrays.equals(closing.array(), CLOSING)) {
-                return false;
-            }
             rendered.scratch()[0] = ','; // the items follow the last stored one; "[" opened the array in the rendering only
             AtomicFiles.writeAt(channel, rendered.scratch(), rendered.length(), at);
             if (files.forces()) {
@@ -306,22 +317,23 @@ final class RememberingWriter {
         }
     }
 
-    /** Records {@code value} as what {@code file} holds now. */
+    /** Records {@code value} as what {@code file} holds now, as this store wrote it. */
     private static void remember(WorldWrites ofWorld, Path file, Object value) {
         AtomicFiles.FileState written = AtomicFiles.FileState.withoutLinks(file);
         if (written == null) {
             return; // unknown state (the entry, if any, stays unknown): the next write is a full one
         }
-        record(ofWorld, written, file, value);
+        record(ofWorld, written, file, value, true);
     }
 
     /** Records {@code value} as what {@code file} holds in {@code state}, in the file's entry if it has one. */
-    private static void record(WorldWrites ofWorld, AtomicFiles.FileState state, Path file, Object value) {
+    private static void record(WorldWrites ofWorld, AtomicFiles.FileState state, Path file, Object value,
+            boolean endsClosed) {
         Written known = ofWorld.files.get(file);
         if (known == null) {
-            ofWorld.files.put(file, new Written(ofWorld, value, state));
+            ofWorld.files.put(file, new Written(ofWorld, value, state, endsClosed));
         } else {
-            known.set(value, state);
+            known.set(value, state, endsClosed);
         }
     }
 

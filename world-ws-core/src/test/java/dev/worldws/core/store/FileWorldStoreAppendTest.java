@@ -317,6 +317,36 @@ class FileWorldStoreAppendTest {
         assertThat(Files.readString(eventFile())).isEqualTo(new String(whole.get("events"), StandardCharsets.UTF_8));
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"one line", "pretty, closed on the last item's line"})
+    @DisplayName("growing files that another tool laid out otherwise are left alone while unchanged and rewritten whole"
+            + " when they grow, never appended into")
+    void otherLayoutsAreRewrittenWhenTheyGrow(String layout) throws IOException {
+        world = grow(world, 1);
+        store.save(ALICE_HOME, world);
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        for (Path file : List.of(memoryFile("poet"), eventFile())) {
+            Object parsed = json.readValue(file.toFile(), Object.class);
+            Files.write(file, layout.equals("one line") ? json.writeValueAsBytes(parsed)
+                    : json.writerWithDefaultPrettyPrinter().writeValueAsBytes(parsed));
+        }
+        byte[] otherMemory = Files.readAllBytes(memoryFile("poet"));
+        FileWorldStore restarted = new FileWorldStore(dataDir, clock, new AtomicFiles());
+        world = restarted.load(ALICE_HOME);
+
+        restarted.save(ALICE_HOME, world);
+        assertThat(Files.readAllBytes(memoryFile("poet"))).as("unchanged: left as the other tool wrote it")
+                .isEqualTo(otherMemory);
+
+        world = grow(world, 2);
+        restarted.save(ALICE_HOME, world);
+        Map<String, byte[]> whole = wholeRewriteOf(world);
+        assertThat(Files.readString(memoryFile("poet"))).isEqualTo(new String(whole.get("memory"), StandardCharsets.UTF_8));
+        assertThat(Files.readString(eventFile())).isEqualTo(new String(whole.get("events"), StandardCharsets.UTF_8));
+        assertThat(new FileWorldStore(dataDir, clock, new AtomicFiles()).load(ALICE_HOME))
+                .isEqualTo(WorldOrder.canonical(world));
+    }
+
     @Test
     @DisplayName("a loaded memory file hard-linked elsewhere (a world copied with cp -al) is replaced, never written through")
     void hardLinkedFileAtLoadIsReplaced() throws IOException {
