@@ -6,6 +6,8 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.glassfish.tyrus.core.ProtocolHandler;
 import org.glassfish.tyrus.core.TyrusRemoteEndpoint;
@@ -20,7 +22,8 @@ import org.glassfish.tyrus.spi.Writer;
  * that again for every connection; one event of a world goes to every connection of its user, so the same text was
  * encoded and framed once per connection (the largest allocation under chat load after the file store, and the
  * serial work that set the fan-out latency). Here the frame of a text is built once on a thread and reused for the
- * next connections that send the same text on it. The bytes are those Tyrus would write: one final, unmasked text
+ * next connections that send the same text on it, in a buffer that the thread builds its next frames in once the
+ * writer is done with it. The bytes are those Tyrus would write: one final, unmasked text
  * frame (the server never masks), written through the same writer as Tyrus's own frames, which keeps them in order.
  *
  * <p>Tyrus offers no public way to reach a session's writer, so three of its private fields are read through
@@ -31,14 +34,18 @@ import org.glassfish.tyrus.spi.Writer;
 final class TextFrameWriter {
     private static final System.Logger LOG = System.getLogger(TextFrameWriter.class.getName());
     /**
-     * Frames up to this size are kept per thread for the next connection (a chat message's whole burst is about
-     * 11 KiB); larger ones are built each time, so that no thread holds on to a large one.
+     * Frames up to this size are built in a buffer each thread keeps and reuses once its writes are done (a chat
+     * message's whole burst is about 11 KiB; the frame arrays were a third of the server's allocation under chat,
+     * and so of its young collections); larger ones are built in a new array each time, so that no thread holds
+     * on to a large one.
      */
-    private static final int REUSED_FRAME_MAX_BYTES = 16 * 1024;
+    private static final int OWN_MAX_BYTES = 64 * 1024;
+    /** The smallest buffer a thread keeps, so that it is not replaced for every burst a little longer. */
+    private static final int OWN_INITIAL_BYTES = 16 * 1024;
     private static final VarHandle REMOTE_WEB_SOCKET;
     private static final VarHandle PROTOCOL_HANDLER;
     private static final VarHandle WRITER;
-    private static final ThreadLocal<Framed> LAST = new ThreadLocal<>();
+    private static final ThreadLocal<Frames> OWN = new ThreadLocal<>();
 
     static {
         VarHandle remote = null;
@@ -93,33 +100,65 @@ final class TextFrameWriter {
      * written, or the failure. Never throws; {@code done} may run on this thread or on a Grizzly thread.
      */
     void write(List<String> texts, Consumer<Throwable> done) {
+        Write write = null;
         try {
-            writer.write(ByteBuffer.wrap(framesOf(texts)), new CompletionHandler<>() {
-                @Override
-                public void completed(ByteBuffer result) {
-                    done.accept(null);
-                }
-
-                @Override
-                public void failed(Throwable failure) {
-                    done.accept(failure);
-                }
-
-                @Override
-                public void cancelled() {
-                    done.accept(new CancellationException("write cancelled"));
-                }
-            });
+            Frames frames = framesOf(texts);
+            write = new Write(frames, done);
+            writer.write(ByteBuffer.wrap(frames.bytes, 0, frames.length), write);
         } catch (RuntimeException e) {
-            done.accept(e);
+            if (write != null) {
+                write.failed(e);
+            } else {
+                done.accept(e);
+            }
         }
     }
 
-    /** The frames of {@code texts}, back to back: reused when this thread framed the same texts just before. */
-    private static byte[] framesOf(List<String> texts) {
-        Framed last = LAST.get();
-        if (last != null && last.sameTexts(texts)) {
-            return last.frames;
+    /** One write of a thread's frames: gives them back once the writer is done with them, whatever the outcome. */
+    private static final class Write extends CompletionHandler<ByteBuffer> {
+        private final Frames frames;
+        private final Consumer<Throwable> done;
+        private final AtomicBoolean over = new AtomicBoolean();
+
+        Write(Frames frames, Consumer<Throwable> done) {
+            this.frames = frames;
+            this.done = done;
+            frames.writing.incrementAndGet();
+        }
+
+        @Override
+        public void completed(ByteBuffer result) {
+            end(null);
+        }
+
+        @Override
+        public void failed(Throwable failure) {
+            end(failure);
+        }
+
+        @Override
+        public void cancelled() {
+            end(new CancellationException("write cancelled"));
+        }
+
+        private void end(Throwable failure) {
+            if (over.compareAndSet(false, true)) {
+                frames.writing.decrementAndGet();
+                done.accept(failure);
+            }
+        }
+    }
+
+    /**
+     * The frames of {@code texts}, back to back, in the calling thread's buffer when no write still uses it (most
+     * writes complete inside {@link Writer#write} on loopback and on a quiet network), else in a new one; shared
+     * as they are when this thread framed the same texts just before (one event goes to every connection of its
+     * world).
+     */
+    private static Frames framesOf(List<String> texts) {
+        Frames own = OWN.get();
+        if (own != null && own.holds(texts)) {
+            return own;
         }
         // ASCII text (the usual protocol message) is copied straight into the frame; other text is encoded first
         int count = texts.size();
@@ -137,15 +176,23 @@ final class TextFrameWriter {
             }
             total += headerLength(length) + length;
         }
-        byte[] frames = new byte[total];
+        Frames into;
+        if (own != null && own.bytes.length >= total && own.writing.get() == 0) {
+            into = own; // no writer reads it any more, and only this thread starts writes of it
+        } else if (total <= OWN_MAX_BYTES) {
+            into = new Frames(new byte[Math.max(total, OWN_INITIAL_BYTES)]);
+            OWN.set(into); // a buffer still being written stays with its writes until they end
+        } else {
+            into = new Frames(new byte[total]);
+        }
         int at = 0;
         for (int i = 0; i < count; i++) {
-            at = encoded == null || encoded[i] == null ? putAscii(texts.get(i), frames, at) : put(encoded[i], frames, at);
+            at = encoded == null || encoded[i] == null ? putAscii(texts.get(i), into.bytes, at)
+                    : put(encoded[i], into.bytes, at);
         }
-        if (frames.length <= REUSED_FRAME_MAX_BYTES) {
-            LAST.set(new Framed(texts.toArray(new String[0]), frames));
-        }
-        return frames;
+        into.length = total;
+        into.texts = texts;
+        return into;
     }
 
     private static boolean isAscii(String text) {
@@ -196,16 +243,27 @@ final class TextFrameWriter {
     }
 
     /**
-     * The frames a thread built last, and their texts (compared by identity: one event's text goes to every
-     * connection of its world, and so do the same texts in the same order when a burst of events is batched).
+     * A buffer of frames: what a thread framed last, and the texts they hold (compared by identity: one event's text
+     * goes to every connection of its world, and so do the same texts in the same order when a burst of events is
+     * batched). Its bytes are written over only by the thread it belongs to, and only while {@link #writing} is 0.
      */
-    private record Framed(String[] texts, byte[] frames) {
-        boolean sameTexts(List<String> others) {
-            if (others.size() != texts.length) {
+    private static final class Frames {
+        final byte[] bytes;
+        /** Writes of these bytes that the writer has not finished with; counted up only by the owning thread. */
+        final AtomicInteger writing = new AtomicInteger();
+        int length;
+        List<String> texts = List.of();
+
+        Frames(byte[] bytes) {
+            this.bytes = bytes;
+        }
+
+        boolean holds(List<String> others) {
+            if (others.size() != texts.size()) {
                 return false;
             }
-            for (int i = 0; i < texts.length; i++) {
-                if (others.get(i) != texts[i]) {
+            for (int i = 0; i < others.size(); i++) {
+                if (others.get(i) != texts.get(i)) {
                     return false;
                 }
             }

@@ -133,4 +133,107 @@ class TextFrameWriterTest {
         CompletableFuture.allOf(both, one).get(10, TimeUnit.SECONDS);
         assertThat(((SessionTransport) transport).queuedBytes()).isZero();
     }
+
+    @Test
+    @DisplayName("frames the network has not taken yet are never written over by the next texts the same thread sends")
+    void framesStillBeingWrittenStayIntact() throws Exception {
+        try (RawClient stalled = RawClient.connect(server.webSocketUri())) {
+            assertThat(stalled.nextText()).startsWith("connected ");
+            var toStalled = engine.transports.values().iterator().next();
+            JdkSocket reader = connect();
+            var toReader = engine.transports.values().stream().filter(t -> t != toStalled).findFirst().orElseThrow();
+
+            // the stalled client reads nothing: batches go out until one stays in flight, its frames held by Grizzly
+            List<String> sentToStalled = new ArrayList<>();
+            boolean inFlight = false;
+            for (int batch = 0; batch < 5_000 && !inFlight; batch++) {
+                List<String> texts = batchOf("stalled " + batch);
+                sentToStalled.addAll(texts);
+                inFlight = !toStalled.sendAll(texts).toCompletableFuture().isDone();
+            }
+            assertThat(inFlight).as("a write to the client that reads nothing stays in flight").isTrue();
+
+            // the same thread frames other texts for another connection meanwhile
+            List<String> sentToReader = new ArrayList<>();
+            for (int batch = 0; batch < 50; batch++) {
+                List<String> texts = batchOf("reader " + batch);
+                sentToReader.addAll(texts);
+                toReader.sendAll(texts);
+            }
+            assertThat(reader.next(sentToReader.size())).containsExactlyElementsOf(sentToReader);
+
+            List<String> received = new ArrayList<>();
+            for (int i = 0; i < sentToStalled.size(); i++) {
+                received.add(stalled.nextText());
+            }
+            assertThat(received).containsExactlyElementsOf(sentToStalled);
+        }
+    }
+
+    /** Four distinct ASCII texts of about 2 KB each: one batch frames to about 8 KB. */
+    private static List<String> batchOf(String name) {
+        List<String> texts = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            texts.add(name + "." + i + " " + (name + "." + i + " ").repeat(2_000 / (name.length() + 4)));
+        }
+        return texts;
+    }
+
+    /**
+     * A WebSocket client on a plain socket with a small receive buffer, so that it can stop reading and let the
+     * server's writes back up; it reads server frames (final, unmasked text frames) when asked.
+     */
+    private static final class RawClient implements AutoCloseable {
+        private final java.net.Socket socket;
+        private final java.io.DataInputStream in;
+
+        private RawClient(java.net.Socket socket) throws java.io.IOException {
+            this.socket = socket;
+            this.in = new java.io.DataInputStream(new java.io.BufferedInputStream(socket.getInputStream()));
+        }
+
+        static RawClient connect(java.net.URI uri) throws java.io.IOException {
+            java.net.Socket socket = new java.net.Socket();
+            socket.setReceiveBufferSize(4 * 1024);
+            socket.connect(new java.net.InetSocketAddress(uri.getHost(), uri.getPort()), 5_000);
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(("GET " + uri.getPath() + " HTTP/1.1\r\nHost: " + uri.getHost() + ":"
+                    + uri.getPort() + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                    + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            RawClient client = new RawClient(socket);
+            String status = client.line();
+            assertThat(status).startsWith("HTTP/1.1 101");
+            while (!client.line().isEmpty()) {
+                // the response's headers
+            }
+            return client;
+        }
+
+        private String line() throws java.io.IOException {
+            StringBuilder line = new StringBuilder();
+            for (int b = in.read(); b != '\n'; b = in.read()) {
+                assertThat(b).as("the response goes on").isNotNegative();
+                if (b != '\r') {
+                    line.append((char) b);
+                }
+            }
+            return line.toString();
+        }
+
+        String nextText() throws java.io.IOException {
+            assertThat(in.readUnsignedByte()).as("a final text frame").isEqualTo(0x81);
+            int length = in.readUnsignedByte();
+            assertThat(length & 0x80).as("server frames are not masked").isZero();
+            long payload = length == 126 ? in.readUnsignedShort() : length == 127 ? in.readLong() : length;
+            byte[] bytes = new byte[Math.toIntExact(payload)];
+            in.readFully(bytes);
+            return new String(bytes, StandardCharsets.UTF_8);
+        }
+
+        @Override
+        public void close() throws java.io.IOException {
+            socket.close();
+        }
+    }
 }
