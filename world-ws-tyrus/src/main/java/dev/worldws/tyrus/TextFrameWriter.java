@@ -35,9 +35,9 @@ final class TextFrameWriter {
     private static final System.Logger LOG = System.getLogger(TextFrameWriter.class.getName());
     /**
      * Frames up to this size are built in a buffer each thread keeps and reuses once its writes are done (a chat
-     * message's whole burst is about 11 KiB; the frame arrays were a third of the server's allocation under chat,
-     * and so of its young collections); larger ones are built in a new array each time, so that no thread holds
-     * on to a large one.
+     * message's whole burst is about 11 KiB; a new array per write was about an eighth of the server's allocation
+     * under chat, and so of its young collections); larger ones are built in a new array each time, so that no
+     * thread holds on to a large one.
      */
     private static final int OWN_MAX_BYTES = 64 * 1024;
     /** The smallest buffer a thread keeps, so that it is not replaced for every burst a little longer. */
