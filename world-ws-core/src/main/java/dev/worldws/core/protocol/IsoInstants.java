@@ -1,6 +1,8 @@
 package dev.worldws.core.protocol;
 
 import java.time.Instant;
+import java.time.Month;
+import java.time.Year;
 
 /**
  * {@link Instant#toString()} without the formatter machinery: every server frame carries one or two timestamps, and
@@ -132,8 +134,8 @@ public final class IsoInstants {
         int hour = digits(text, 11, 2);
         int minute = digits(text, 14, 2);
         int second = digits(text, 17, 2);
-        if (year < 1970 || month < 1 || month > 12 || day < 1 || day > daysIn(year, month) || (hour | minute | second) < 0
-                || hour > 23 || minute > 59 || second > 59) {
+        if (year < 1970 || month < 1 || month > 12 || day < 1 || day > Month.of(month).length(Year.isLeap(year))
+                || (hour | minute | second) < 0 || hour > 23 || minute > 59 || second > 59) {
             return null; // includes a non-digit (-1); hour 24 and leap seconds are Instant.parse's to resolve
         }
         int nanos = 0;
@@ -173,13 +175,6 @@ public final class IsoInstants {
         return value;
     }
 
-    private static int daysIn(int year, int month) {
-        return switch (month) {
-            case 2 -> year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) ? 29 : 28;
-            case 4, 6, 9, 11 -> 30;
-            default -> 31;
-        };
-    }
 
     private static int twoDigits(char[] out, int at, int value) {
         out[at] = (char) ('0' + value / 10);
