@@ -22,14 +22,12 @@ cat >"$out/outside.jfc" <<'EOF'
 </configuration>
 EOF
 
-MALLOC_ARENA_MAX=2 java -Xmx1g -XX:+UseG1GC -XX:MaxGCPauseMillis=5 -XX:-UseTLAB \
-  -jar "$jar" --port 0 --host 127.0.0.1 --data-dir "$out/data" --anonymous-grace 500ms --durability write-back \
-  >"$out/server.log" 2>&1 &
-pid=$!
+export MALLOC_ARENA_MAX=2
+# shellcheck source=server.sh
+. "$here/server.sh"
+start_server "$out" "$jar" "-Xmx1g -XX:+UseG1GC -XX:MaxGCPauseMillis=5 -XX:-UseTLAB" "--durability write-back"
 trap 'kill "$pid" 2>/dev/null || true' EXIT
-for _ in $(seq 1 300); do grep -q 'Listening on' "$out/server.log" && break; sleep 0.2; done
-port="$(grep -o 'Listening on http://127.0.0.1:[0-9]*' "$out/server.log" | sed 's/.*://')"
-[ -n "$port" ] || { echo "server did not start; see $out/server.log" >&2; exit 1; }
+await_port "$out"
 
 node "$here/loadgen/cli.js" --url "ws://127.0.0.1:$port/ws" --template coffee-shop --scenario chat \
   --users "$users" --rate "$rate" --seconds $((seconds + 8)) --warmup "$warmup" \

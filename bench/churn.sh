@@ -18,14 +18,11 @@ ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 [ -d "$here/node_modules" ] || npm ci --prefix "$here" --no-audit --no-fund
 [ -f "$jar" ] || (cd "$root" && ./mvnw -B -q -pl examples -am package -DskipTests)
 work="$(mktemp -d /tmp/world-ws-churn.XXXXXX)"
-# shellcheck disable=SC2086
-java $java_opts -jar "$jar" --port 0 --host 127.0.0.1 --data-dir "$work/data" --anonymous-grace 500ms $server_args \
-  >"$work/server.log" 2>&1 &
-pid=$!
+# shellcheck source=server.sh
+. "$here/server.sh"
+start_server "$work" "$jar" "$java_opts" "$server_args"
 trap 'kill "$pid" 2>/dev/null || true; rm -rf "$work"' EXIT
-for _ in $(seq 1 300); do grep -q 'Listening on' "$work/server.log" && break; sleep 0.2; done
-port="$(grep -o 'Listening on http://127.0.0.1:[0-9]*' "$work/server.log" | sed 's/.*://')"
-[ -n "$port" ] || { echo "server did not start; see $work/server.log" >&2; exit 1; }
+await_port "$work"
 
 settled_rss() { # RSS once G1 has given the collected regions back (a background thread does it after GC.run)
   local a b c

@@ -11,13 +11,11 @@ users="${2:-100}"; rate="${3:-200}"; seconds="${4:-10}"
 out="$(mktemp -d /tmp/world-ws-profile.XXXXXX)"
 [ -d "$here/node_modules" ] || npm ci --prefix "$here" --no-audit --no-fund
 
-java -Xmx1g -XX:StartFlightRecording=filename="$out/chat.jfr",settings=profile,dumponexit=true \
-  -jar "$jar" --port 0 --host 127.0.0.1 --data-dir "$out/data" --anonymous-grace 500ms >"$out/server.log" 2>&1 &
-pid=$!
+# shellcheck source=server.sh
+. "$here/server.sh"
+start_server "$out" "$jar" "-Xmx1g -XX:StartFlightRecording=filename=$out/chat.jfr,settings=profile,dumponexit=true" ""
 trap 'kill "$pid" 2>/dev/null || true' EXIT
-for _ in $(seq 1 300); do grep -q 'Listening on' "$out/server.log" && break; sleep 0.2; done
-port="$(grep -o 'Listening on http://127.0.0.1:[0-9]*' "$out/server.log" | sed 's/.*://')"
-[ -n "$port" ] || { echo "server did not start; see $out/server.log" >&2; exit 1; }
+await_port "$out"
 
 node "$here/loadgen/cli.js" --url "ws://127.0.0.1:$port/ws" --template coffee-shop --scenario chat \
   --users "$users" --rate "$rate" --seconds "$seconds" --warmup 1 --max-seconds $((seconds + 60)) >"$out/chat.json" &
