@@ -258,7 +258,8 @@ class AtomicFiles {
 
     private static boolean holds(Path target, byte[] bytes) {
         try {
-            if (!Files.isRegularFile(target) || Files.size(target) != bytes.length) {
+            BasicFileAttributes held = Files.readAttributes(target, BasicFileAttributes.class); // one stat for both
+            if (!held.isRegularFile() || held.size() != bytes.length) {
                 return false;
             }
             return Arrays.equals(Files.readAllBytes(target), bytes);

@@ -229,7 +229,10 @@ final class FileWorldStore implements WorldStore {
                 meta.put("clonedFor", target.userId().value());
                 meta.put("clonedAt", WorldCodec.format(clonedAt(clock)));
                 json.put("metadata", meta);
-                files.create(staging.resolve(CONFIG), codec.write(json));
+                Path configFile = worldDir.resolve(CONFIG);
+                WorldConfig config = codec.worldConfig(json, target.worldName().value(), relative(configFile));
+                // as a save renders it, so that the world's first save finds it unchanged instead of rewriting it
+                files.create(staging.resolve(CONFIG), codec.write(codec.worldConfigJson(config)));
                 if (Files.exists(worldDir, LinkOption.NOFOLLOW_LINKS)) {
                     // a folder without config.json (a leftover): the clone replaces it
                     guardWritable(worldDir);
@@ -238,8 +241,6 @@ final class FileWorldStore implements WorldStore {
                 forget(worldDir);
                 Files.move(staging, worldDir, StandardCopyOption.ATOMIC_MOVE);
                 files.forceRenames(worldDir.getParent());
-                Path configFile = worldDir.resolve(CONFIG);
-                WorldConfig config = codec.worldConfig(json, target.worldName().value(), relative(configFile));
                 // the same files as the last clone's (links to them, or copies): what that clone read
                 Contents contents = sameFiles ? last.contents() : readContents(worldDir);
                 if (!sameFiles || last.configJson() != templateJson) {

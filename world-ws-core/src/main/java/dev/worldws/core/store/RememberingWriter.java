@@ -7,6 +7,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Arrays;
@@ -205,17 +206,57 @@ final class RememberingWriter {
     void ensureFolder(Path worldDir, Path folder, Runnable create) {
         Set<Path> folders = of(worldDir).folders;
         if (folders.contains(folder)) {
-            try {
-                if (Files.readAttributes(folder, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).isDirectory()) {
-                    return;
-                }
-            } catch (IOException e) {
-                // gone: made again below
+            if (isFolder(folder)) {
+                return;
             }
-            folders.remove(folder);
+            folders.remove(folder); // gone or replaced: made (and checked) again below
+        } else if (insideKnownFolder(folders, worldDir, folder, true)) {
+            folders.add(folder);
+            return;
         }
         create.run();
         folders.add(folder);
+    }
+
+    /**
+     * Whether {@code folder}, below {@code worldDir}, is a folder (made here if {@code mayMake} and missing) reached
+     * from a folder already made sure of through folders only, each checked with one {@code lstat}: then it lies
+     * where that one does, and needs no walk of every parent with {@code readlink}. Every folder on the way is checked
+     * because a system call follows a link anywhere in a path but at its end: {@code agents} swapped for a link would
+     * pass a check of {@code agents/poet} alone. (A world's folder is made sure of at the start of each save, so the
+     * first save of a clone or load checks its agents', chats' and events' folders with an {@code lstat} or two each
+     * rather than some eight calls.)
+     */
+    private static boolean insideKnownFolder(Set<Path> folders, Path worldDir, Path folder, boolean mayMake) {
+        Path parent = folder.getParent();
+        if (parent == null || folder.equals(worldDir) || !folder.startsWith(worldDir)
+                || !(folders.contains(parent) || insideKnownFolder(folders, worldDir, parent, false))) {
+            return false;
+        }
+        try {
+            return Files.readAttributes(folder, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).isDirectory();
+        } catch (NoSuchFileException e) {
+            if (!mayMake) {
+                return false;
+            }
+            try {
+                Files.createDirectory(folder); // never through a link: mkdir fails on any existing name
+                return true;
+            } catch (IOException notMade) {
+                return false; // the caller's own way of making it decides
+            }
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** A folder, not a link to one, nor missing. */
+    private static boolean isFolder(Path path) {
+        try {
+            return Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).isDirectory();
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /**

@@ -268,6 +268,35 @@ class FileWorldStoreAppendTest {
         assertThat(Files.readAllBytes(templatePoet.resolve("config.json"))).isEqualTo(templateConfig);
     }
 
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"agents/poet", "agents", "events", "chats"})
+    @DisplayName("a folder of a clone swapped for a link into its template before the world's first save is refused, and"
+            + " the template is untouched")
+    void folderSwappedForALinkBeforeTheFirstSaveIsRefused(String folder) throws IOException {
+        Path swapped = worldDir().resolve(folder);
+        Path templateFolder = dataDir.resolve("worlds/garden").resolve(folder);
+        String template = FileWorldStoreSafetyTest.treeHash(dataDir.resolve("worlds"));
+        try (java.util.stream.Stream<Path> walk = Files.walk(swapped)) {
+            for (Path path : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        }
+        Files.createSymbolicLink(swapped, templateFolder);
+
+        World changed = grow(world, 1);
+        dev.worldws.api.world.Agent poet = changed.agent(AgentId.of("poet")).orElseThrow();
+        World everywhere = changed.withAgent(poet.withConfig(poet.config().withLlmCallCount(2)))
+                .withChats(List.of(renamed(changed.chats().get(0))));
+        assertThatThrownBy(() -> store.save(ALICE_HOME, everywhere))
+                .isInstanceOf(dev.worldws.api.ReadOnlyTemplateException.class);
+        assertThat(FileWorldStoreSafetyTest.treeHash(dataDir.resolve("worlds"))).isEqualTo(template);
+    }
+
+    private static dev.worldws.api.world.Chat renamed(dev.worldws.api.world.Chat chat) {
+        return new dev.worldws.api.world.Chat(chat.id(), chat.worldId(), "renamed", chat.createdAt(), chat.updatedAt(),
+                chat.messageCount(), chat.extra());
+    }
+
     private static Object inode(Path file) throws IOException {
         return Files.getAttribute(file, "unix:ino");
     }
