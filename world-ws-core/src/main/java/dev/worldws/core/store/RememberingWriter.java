@@ -7,7 +7,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Arrays;
@@ -233,20 +232,17 @@ final class RememberingWriter {
                 || !(folders.contains(parent) || insideKnownFolder(folders, worldDir, parent, false))) {
             return false;
         }
-        try {
-            return Files.readAttributes(folder, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).isDirectory();
-        } catch (NoSuchFileException e) {
-            if (!mayMake) {
-                return false;
-            }
-            try {
-                Files.createDirectory(folder); // never through a link: mkdir fails on any existing name
-                return true;
-            } catch (IOException notMade) {
-                return false; // the caller's own way of making it decides
-            }
-        } catch (IOException e) {
+        if (isFolder(folder)) {
+            return true;
+        }
+        if (!mayMake) {
             return false;
+        }
+        try {
+            Files.createDirectory(folder); // never through a link: mkdir fails on any existing name
+            return true;
+        } catch (IOException e) {
+            return false; // a file or link by that name, say: the caller's own way of making it decides
         }
     }
 
