@@ -407,6 +407,12 @@ function row(label, values, fmt = (v) => v, better = 'lower') {
   return `| ${label} | ${f(ours)} | ${f(ws)} | ${f(sio)} | ${ratio(ours, ws)} | ${ratio(ours, sio)} | ${better} |`;
 }
 
+/** The p99 of each second of a chat run, rounded, in order: "12 · 9 · 31" (undefined if the run has none). */
+function bySecond(chat) {
+  const seconds = chat.latencyBySecond || [];
+  return seconds.length ? seconds.map((s) => (typeof s.p99 === 'number' ? Math.round(s.p99) : '–')).join(' · ') : undefined;
+}
+
 function markdown(result) {
   const by = Object.fromEntries(result.servers.map((r) => [r.server, r]));
   const get = (fn) => ['ours', 'ws', 'socketio'].map((n) => { try { return by[n] ? fn(by[n]) : undefined; } catch (e) { return undefined; } });
@@ -427,6 +433,8 @@ function markdown(result) {
   P.chatRates.forEach((rate, i) => {
     lines.push(row(`chat ${rate}/s, ${P.chatUsers} users: p50 (ms)`, get((r) => r.chat[i].latency.p50), ms));
     lines.push(row(`chat ${rate}/s: p99 (ms)`, get((r) => r.chat[i].latency.p99), ms));
+    // where in the measured seconds the tail lies: the first ones follow the users' connects and clones
+    lines.push(row(`chat ${rate}/s: p99 of each measured second (ms)`, get((r) => bySecond(r.chat[i])), String, '–'));
     lines.push(row(`chat ${rate}/s: p99.9 (ms)`, get((r) => r.chat[i].latency.p999), ms));
     lines.push(row(`chat ${rate}/s: max (ms)`, get((r) => r.chat[i].latency.max), ms));
     lines.push(row(`chat ${rate}/s: achieved rate`, get((r) => r.chat[i].achievedRate), (v) => v.toFixed(0), 'higher'));
