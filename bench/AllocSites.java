@@ -38,8 +38,9 @@ public final class AllocSites {
                 long at = event.getStartTime().toEpochMilli();
                 first = first < 0 ? at : first;
                 long bucket = bucketMillis == 0 ? 0 : (at - first) / bucketMillis;
+                String site = thread(event) + "  " + site(event.getStackTrace());
                 bytesBySite.computeIfAbsent(bucket, b -> new HashMap<>())
-                        .merge(thread(event) + "  " + site(event.getStackTrace()), event.getLong("allocationSize"), Long::sum);
+                        .merge(site, event.getLong("allocationSize"), Long::sum);
             }
         }
         for (Map.Entry<Long, Map<String, Long>> bucket : bytesBySite.entrySet()) {
@@ -50,7 +51,8 @@ public final class AllocSites {
             bucket.getValue().entrySet().stream()
                     .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
                     .limit(top)
-                    .forEach(site -> System.out.printf("%6.1f %%  %s%n", 100.0 * site.getValue() / total, site.getKey()));
+                    .forEach(site -> System.out.printf("%6.1f %%  %s%n", 100.0 * site.getValue() / total,
+                            site.getKey()));
         }
     }
 

@@ -228,7 +228,9 @@ final class RememberingWriter {
      */
     private static boolean insideKnownFolder(Set<Path> folders, Path worldDir, Path folder, boolean mayMake) {
         Path parent = folder.getParent();
+        // a ".." would lead out of the known folder: such a path takes the caller's full check
         if (parent == null || folder.equals(worldDir) || !folder.startsWith(worldDir)
+                || !folder.equals(folder.normalize())
                 || !(folders.contains(parent) || insideKnownFolder(folders, worldDir, parent, false))) {
             return false;
         }
