@@ -12,6 +12,10 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(dirname "$here")"
 users="${1:-100000}"; seconds="${2:-1500}"; jar="${3:-$root/examples/target/world-ws-server.jar}"
 server_args="${4:---durability write-back}"
+[[ "$users" =~ ^[1-9][0-9]*$ && "$seconds" =~ ^[1-9][0-9]*$ ]] || {
+  echo "usage: bash bench/churn.sh [USERS] [SECONDS] [JAR] [server args]: USERS and SECONDS are positive numbers" >&2
+  exit 2
+}
 java_opts="${JAVA_OPTS:--Xmx1g -XX:+UseG1GC -XX:MaxGCPauseMillis=5 -XX:TrimNativeHeapInterval=5000}"
 export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
