@@ -16,6 +16,7 @@ jars=("$1" "$2")
 pairs="${PAIRS:-3}"; users="${USERS:-1000}"; rate="${RATE:-1000}"; seconds="${MEASURED:-10}"; warm="${WARM:-2}"
 pre="${PRE:-20}"
 java_opts="${JAVA_OPTS:--Xmx1g -XX:+UseG1GC -XX:MaxGCPauseMillis=5 -XX:TrimNativeHeapInterval=5000}"
+gc_log="$(node -p "require('$here/gc-pauses.js').GC_LOG")"
 root="${DATA_ROOT:-$( [ -d /dev/shm ] && echo /dev/shm || echo "${TMPDIR:-/tmp}" )}"
 [ -d "$here/node_modules" ] || npm ci --prefix "$here" --no-audit --no-fund
 export MALLOC_ARENA_MAX=2
@@ -24,7 +25,8 @@ export MALLOC_ARENA_MAX=2
 
 run_one() { # run_one LABEL JAR EXTRA_JAVA_OPTS EXTRA_ARGS
   local out; out="$(mktemp -d "$root/world-ws-ab.XXXXXX")"
-  start_server "$out" "$2" "$java_opts $3 -Xlog:gc:file=$out/gc.log:time" "--durability write-back $4"
+  date +%s.%N >"$out/spawned" # the pauses' log is stamped with the JVM's uptime, counted from about here
+  start_server "$out" "$2" "$java_opts $3 $gc_log$out/gc.log" "--durability write-back $4"
   trap "kill $pid 2>/dev/null || true; rm -rf '$out'" EXIT
   await_port "$out"
   if [ "$pre" -gt 0 ]; then
@@ -43,9 +45,10 @@ run_one() { # run_one LABEL JAR EXTRA_JAVA_OPTS EXTRA_ARGS
   kill "$sampler" 2>/dev/null || true
   kill "$pid"; wait "$pid" || true
   trap - EXIT
-  node - "$out" "$1" "$seconds" "$(getconf CLK_TCK)" <<'JS'
+  node - "$out" "$1" "$seconds" "$(getconf CLK_TCK)" "$here" <<'JS'
 const fs = require('fs');
-const [dir, label, secondsText, tickText] = process.argv.slice(2);
+const [dir, label, secondsText, tickText, here] = process.argv.slice(2);
+const { gcPauses } = require(`${here}/gc-pauses.js`);
 const seconds = Number(secondsText), tick = Number(tickText);
 const chat = JSON.parse(fs.readFileSync(`${dir}/chat.json`, 'utf8'));
 const end = Number(fs.readFileSync(`${dir}/end`, 'utf8'));
@@ -54,16 +57,13 @@ const cpu = fs.readFileSync(`${dir}/cpu.txt`, 'utf8').trim().split('\n').map((l)
   .filter((r) => r.length === 2 && !Number.isNaN(r[1]));
 const at = (t) => cpu.reduce((best, r) => (Math.abs(r[0] - t) < Math.abs(best[0] - t) ? r : best), cpu[0]);
 const cpuSeconds = cpu.length ? (at(end)[1] - at(from)[1]) / tick : NaN;
-// -Xlog:gc with the time decorator: [2026-11-27T12:00:00.123+0000] GC(12) Pause Young (Normal) ... 3.456ms
-const pauses = fs.readFileSync(`${dir}/gc.log`, 'utf8').split('\n').map((l) => {
-  const m = /^\[([^\]]+)\].*Pause.* ([\d.]+)ms$/.exec(l);
-  return m ? { t: Date.parse(m[1].replace(/([+-]\d\d)(\d\d)$/, '$1:$2')) / 1000, ms: Number(m[2]) } : null;
-}).filter((p) => p && p.t >= from && p.t <= end);
+const spawned = Number(fs.readFileSync(`${dir}/spawned`, 'utf8'));
+const gc = gcPauses(`${dir}/gc.log`, from - spawned, end - spawned) || { pauses: NaN, totalMs: NaN, longestMs: NaN };
 const L = chat.latency || {};
 const f = (v) => (typeof v === 'number' ? v.toFixed(2) : '–');
 console.log(`${label.padEnd(3)} p50 ${f(L.p50)} p99 ${f(L.p99)} p99.9 ${f(L.p999)} ms, lost ${chat.lost}; server CPU ${cpuSeconds.toFixed(1)} s`
-  + ` in the measured ${seconds} s; pauses ${pauses.length}, ${pauses.reduce((a, p) => a + p.ms, 0).toFixed(0)} ms,`
-  + ` longest ${Math.max(0, ...pauses.map((p) => p.ms)).toFixed(1)} ms; p99 by second ${(chat.latencyBySecond || []).map((s) => Math.round(s.p99)).join(' ')}`);
+  + ` in the measured ${seconds} s; pauses ${gc.pauses}, ${gc.totalMs.toFixed(0)} ms,`
+  + ` longest ${gc.longestMs.toFixed(1)} ms; p99 by second ${(chat.latencyBySecond || []).map((s) => Math.round(s.p99)).join(' ')}`);
 JS
   rm -rf "$out"
 }

@@ -26,6 +26,7 @@ const { promisify } = require('node:util');
 const { parseArgs } = require('./baselines/world-logic');
 const { wsAdapter, socketIoAdapter } = require('./loadgen/adapters');
 const { assertLoopbackSources } = require('./loadgen/guard');
+const { GC_LOG, gcPauses: pausesInLog } = require('./gc-pauses');
 const S = require('./loadgen/scenarios');
 
 const exec = promisify(execFile);
@@ -276,27 +277,12 @@ async function measured(s, fn) {
   return result;
 }
 
-/** The JVM option (before its file) that logs every pause: G1's and Shenandoah's at `gc`, ZGC's at `gc+phases`. */
-const GC_LOG = '-Xlog:gc,gc+phases=info:file=';
-
 /**
  * The JVM's stop-the-world pauses between two wall-clock times, from its `GC_LOG` file (lines stamped with the
- * JVM's uptime, counted from when the process was spawned; within some 0.1 s, which a scenario of seconds absorbs):
- * how many, their sum and the longest, in ms. Null when the file cannot be read.
+ * JVM's uptime, counted from when the process was spawned; within some 0.1 s, which a scenario of seconds absorbs).
  */
 function gcPauses(s, fromMs, toMs) {
-  let text;
-  try { text = fs.readFileSync(s.gcLog, 'utf8'); } catch (e) { return null; }
-  const from = (fromMs - s.spawnedAt) / 1000;
-  const to = (toMs - s.spawnedAt) / 1000;
-  let count = 0; let total = 0; let longest = 0;
-  for (const line of text.split('\n')) {
-    const m = /^\[(\d+\.\d+)s\].* Pause .* (\d+\.\d+)ms$/.exec(line);
-    if (!m || Number(m[1]) < from || Number(m[1]) > to) continue;
-    const ms = Number(m[2]);
-    count++; total += ms; longest = Math.max(longest, ms);
-  }
-  return { pauses: count, totalMs: round(total), longestMs: round(longest) };
+  return pausesInLog(s.gcLog, (fromMs - s.spawnedAt) / 1000, (toMs - s.spawnedAt) / 1000);
 }
 
 /**
