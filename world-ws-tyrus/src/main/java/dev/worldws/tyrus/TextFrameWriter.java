@@ -98,6 +98,8 @@ final class TextFrameWriter {
     /**
      * Writes each of {@code texts} as one text frame, all in one write; {@code done} gets null once they are
      * written, or the failure. Never throws; {@code done} may run on this thread or on a Grizzly thread.
+     * {@code texts} must not change afterwards: the thread keeps the list to recognise the same texts next time
+     * (the transport passes an unmodifiable copy).
      */
     void write(List<String> texts, Consumer<Throwable> done) {
         Write write = null;

@@ -175,7 +175,6 @@ public final class IsoInstants {
         return value;
     }
 
-
     private static int twoDigits(char[] out, int at, int value) {
         out[at] = (char) ('0' + value / 10);
         out[at + 1] = (char) ('0' + value % 10);
