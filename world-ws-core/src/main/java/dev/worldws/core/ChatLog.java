@@ -6,6 +6,7 @@ import dev.worldws.api.protocol.MessageView;
 import dev.worldws.api.world.Chat;
 import dev.worldws.api.world.EventLogEntry;
 import dev.worldws.api.world.Extras;
+import dev.worldws.api.world.Lists;
 import dev.worldws.api.world.World;
 import dev.worldws.core.protocol.IsoInstants;
 import java.time.Instant;
@@ -151,13 +152,29 @@ final class ChatLog {
      * null), or empty if the chat has no message with that id.
      */
     static Optional<Page> page(World world, String chatId, String before, int limit) {
-        // from the end, so that a page reads only the entries it passes, not a long log's all (they are packed)
+        // from the end, so that a page reads only the entries it passes, not a long log's all (they are packed); of
+        // another chat's entries only the chat is read, and a log in chat order is not walked outside this chat's
         List<EventLogEntry> events = world.events();
+        int from = events.size();
+        int to = 0;
+        boolean otherChats = true;
+        String onlyChat = Lists.onlyChat(events);
+        if (onlyChat != null) {
+            from = onlyChat.equals(chatId) ? from : 0;
+            otherChats = false;
+        } else if (Lists.inChatOrder(events)) {
+            to = firstAtOrAfter(events, chatId, false);
+            from = firstAtOrAfter(events, chatId, true);
+            otherChats = false;
+        }
         ArrayDeque<MessageView> page = new ArrayDeque<>(Math.min(limit, 64));
         boolean found = before == null;
-        for (int i = events.size() - 1; i >= 0; i--) {
+        for (int i = from - 1; i >= to; i--) {
+            if (otherChats && !Lists.chatAt(events, i).equals(chatId)) {
+                continue;
+            }
             EventLogEntry entry = events.get(i);
-            MessageView view = entry.chatId().equals(chatId) && MESSAGE.equals(entry.type()) ? view(entry) : null;
+            MessageView view = MESSAGE.equals(entry.type()) ? view(entry) : null;
             if (view == null) {
                 continue;
             }
@@ -170,6 +187,25 @@ final class ChatLog {
             }
         }
         return found ? Optional.of(new Page(List.copyOf(page), false)) : Optional.empty();
+    }
+
+    /**
+     * In a log in chat order, the index of the first event whose chat sorts after {@code chatId} ({@code after}) or
+     * not before it; the log's size if there is none. Reads the chats of some log2(size) events.
+     */
+    private static int firstAtOrAfter(List<EventLogEntry> events, String chatId, boolean after) {
+        int low = 0;
+        int high = events.size();
+        while (low < high) {
+            int middle = (low + high) >>> 1;
+            int order = Lists.chatAt(events, middle).compareTo(chatId);
+            if (order > 0 || (order == 0 && !after)) {
+                high = middle;
+            } else {
+                low = middle + 1;
+            }
+        }
+        return low;
     }
 
     /** A message event as history shows it (the same shape as an {@code event_stream} message). */

@@ -11,8 +11,11 @@ import dev.worldws.api.world.World;
 import dev.worldws.testkit.SampleWorlds;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -78,6 +81,80 @@ class ChatLogTest {
 
     private static EventLogEntry entry(World world, String id) {
         return world.events().stream().filter(e -> e.id().equals(id)).findFirst().orElseThrow();
+    }
+
+    @Test
+    @DisplayName("a page is the same whatever shape the log has: one chat, chats one after another, chats taking turns, part of a log, odd entries")
+    void pagesOfEveryShapeOfLogMatchAPlainScan() {
+        Random random = new Random(7);
+        World empty = SampleWorlds.world("w", "W", "smith").withEvents(List.of());
+        World oneChat = empty;
+        World ordered = empty;
+        World turns = empty;
+        int n = 0;
+        for (int i = 0; i < 30; i++) {
+            oneChat = ChatLog.append(oneChat, message("b", "m" + n++, "ann", SenderType.HUMAN, "one " + i));
+        }
+        for (String chat : List.of("a", "b", "b2", "c")) {
+            for (int i = 0; i < 3 + random.nextInt(12); i++) {
+                ordered = ChatLog.append(ordered, message(chat, "m" + n++, "ann", SenderType.HUMAN, chat + " " + i));
+            }
+        }
+        for (int i = 0; i < 60; i++) {
+            String chat = List.of("a", "b", "c").get(random.nextInt(3));
+            turns = ChatLog.append(turns, message(chat, "m" + n++, "smith", SenderType.AGENT, chat + " " + i));
+        }
+        List<EventLogEntry> odd = new ArrayList<>(turns.events());
+        odd.add(10, new EventLogEntry("t1", "w", "b", "tool", Map.of("tool", "x"), Map.of(), AT, 99, Map.of()));
+        odd.add(20, new EventLogEntry("t2", "w", "b", "message", Map.of("content", "priced", "price",
+                new java.math.BigDecimal("3.50")), Map.of(), AT, 98, Map.of())); // kept unpacked
+        odd.add(30, new EventLogEntry("t3", "w", "a", "message", Map.of("text", "no content"), Map.of(), AT, 97, Map.of()));
+
+        Map<String, World> worlds = new LinkedHashMap<>();
+        worlds.put("one chat", oneChat);
+        worlds.put("chats one after another", ordered);
+        worlds.put("chats taking turns", turns);
+        worlds.put("odd entries", turns.withEvents(odd));
+        worlds.put("part of a log in order", ordered.withEvents(ordered.events().subList(0, 20)));
+        worlds.put("part of a log taking turns", turns.withEvents(turns.events().subList(0, 45)));
+        worlds.put("empty", empty);
+        for (Map.Entry<String, World> shape : worlds.entrySet()) {
+            List<EventLogEntry> events = shape.getValue().events();
+            List<String> befores = new ArrayList<>();
+            befores.add(null);
+            befores.add("nope");
+            events.forEach(entry -> befores.add(entry.id()));
+            for (String chat : List.of("a", "b", "b2", "c", "0", "zzz")) {
+                for (String before : befores) {
+                    for (int limit : new int[] {0, 1, 3, 50}) {
+                        assertThat(ChatLog.page(shape.getValue(), chat, before, limit).map(ChatLogTest::idsAndMore))
+                                .as("%s: chat %s before %s limit %d", shape.getKey(), chat, before, limit)
+                                .isEqualTo(plainPage(events, chat, before, limit));
+                    }
+                }
+            }
+        }
+    }
+
+    private static String idsAndMore(ChatLog.Page page) {
+        return page.messages().stream().map(MessageView::messageId).toList() + (page.hasMore() ? " and more" : "");
+    }
+
+    /** What a page holds, by a scan of every event: the ids of the chat's last messages before {@code before}. */
+    private static Optional<String> plainPage(List<EventLogEntry> events, String chatId, String before, int limit) {
+        List<String> ids = new ArrayList<>();
+        for (EventLogEntry entry : List.copyOf(events)) {
+            if (entry.chatId().equals(chatId) && entry.type().equals("message")
+                    && entry.payload().get("content") instanceof String) {
+                ids.add(entry.payload().get("messageId") instanceof String id ? id : entry.id());
+            }
+        }
+        int end = before == null ? ids.size() : ids.lastIndexOf(before);
+        if (end < 0) {
+            return Optional.empty();
+        }
+        int start = Math.max(0, end - limit);
+        return Optional.of(ids.subList(start, end) + (start > 0 ? " and more" : ""));
     }
 
     @Test

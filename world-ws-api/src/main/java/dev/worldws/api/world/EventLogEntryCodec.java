@@ -58,6 +58,13 @@ final class EventLogEntryCodec implements Packing.Codec<EventLogEntry> {
         return entry.chatId();
     }
 
+    /** The chat, which {@link #pack} writes right after the first byte. */
+    @Override
+    public String packedGroup(Packing.Unpacker in) {
+        in.getByte();
+        return in.getName();
+    }
+
     @Override
     public int names() {
         return 32;

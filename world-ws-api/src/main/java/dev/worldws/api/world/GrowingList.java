@@ -253,6 +253,23 @@ final class GrowingList<E> extends AbstractList<E> implements RandomAccess {
     }
 
     /**
+     * Whether this list knows how its items' groups follow one another ({@link #onlyGroup} and {@link #inGroupOrder}
+     * are then exact): not for a codec without groups, nor for a view of part of another list.
+     */
+    boolean groupOrderKnown() {
+        return order != UNKNOWN;
+    }
+
+    /**
+     * The group of item {@code index} (null if the codec has none), read from its bytes without building the item
+     * when it is packed.
+     */
+    String groupAt(int index) {
+        Objects.checkIndex(index, size);
+        return storage.groupAt(index, chunks);
+    }
+
+    /**
      * Hands items {@code from} to the end to {@code visitor}: those kept as objects as they are, packed ones as an
      * unpacker at their bytes, so that the visitor can read them in place instead of building them.
      */
@@ -400,9 +417,20 @@ final class GrowingList<E> extends AbstractList<E> implements RandomAccess {
         @SuppressWarnings("unchecked")
         E item(int index, int chunkCount) {
             int start = starts[index];
-            if (start < 0) {
-                return (E) kept[index];
+            return start < 0 ? (E) kept[index] : codec.unpack(unpackerAt(start, chunkCount));
+        }
+
+        @SuppressWarnings("unchecked")
+        String groupAt(int index, int chunkCount) {
+            if (codec == null) {
+                return null;
             }
+            int start = starts[index];
+            return start < 0 ? codec.group((E) kept[index]) : codec.packedGroup(unpackerAt(start, chunkCount));
+        }
+
+        /** An unpacker at the packed item whose bytes start at {@code start}. */
+        private Packing.Unpacker unpackerAt(int start, int chunkCount) {
             int low = 0;
             int high = chunkCount - 1;
             while (low < high) { // the last chunk that starts at or before the item
@@ -413,7 +441,7 @@ final class GrowingList<E> extends AbstractList<E> implements RandomAccess {
                     high = middle - 1;
                 }
             }
-            return codec.unpack(new Packing.Unpacker(chunks[low], start - chunkStarts[low], names));
+            return new Packing.Unpacker(chunks[low], start - chunkStarts[low], names);
         }
     }
 }

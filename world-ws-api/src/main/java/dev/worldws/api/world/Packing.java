@@ -41,6 +41,14 @@ final class Packing {
         default String group(E item) {
             return null;
         }
+
+        /**
+         * The group of the item that {@link #pack} wrote at {@code in}; a codec whose items' bytes begin with their
+         * group reads just that, without building the item.
+         */
+        default String packedGroup(Unpacker in) {
+            return group(unpack(in));
+        }
     }
 
     private static final int UUID_CHARS = 36;

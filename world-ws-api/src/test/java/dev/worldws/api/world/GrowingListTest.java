@@ -16,6 +16,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class GrowingListTest {
@@ -227,6 +228,64 @@ class GrowingListTest {
         assertThat(Lists.inChatOrder(new ArrayList<>(unordered))).isFalse();
         assertThat(Lists.inChatOrder(unordered.subList(0, 3))).isTrue();
         assertThat(Lists.onlyChat(unordered.subList(0, 2))).isEqualTo("b");
+    }
+
+    @Test
+    void anItemsGroupIsReadFromItsBytesWithoutBuildingTheItem() {
+        AtomicInteger built = new AtomicInteger();
+        Packing.Codec<String> firstLetterGroups = new Packing.Codec<>() {
+            @Override
+            public boolean pack(String item, Packing.Packer out) {
+                out.putName(item.substring(0, 1));
+                out.putString(item);
+                return true;
+            }
+
+            @Override
+            public String unpack(Packing.Unpacker in) {
+                built.incrementAndGet();
+                in.getName();
+                return in.getString();
+            }
+
+            @Override
+            public int names() {
+                return 8;
+            }
+
+            @Override
+            public String group(String item) {
+                return item.substring(0, 1);
+            }
+
+            @Override
+            public String packedGroup(Packing.Unpacker in) {
+                return in.getName();
+            }
+        };
+        GrowingList<String> list = GrowingList.copyOf(List.of("apple", "banana", "avocado", "cherry"), firstLetterGroups);
+
+        assertThat(List.of(0, 1, 2, 3)).extracting(list::groupAt).containsExactly("a", "b", "a", "c");
+        assertThat(built).as("items built").hasValue(0);
+    }
+
+    @Test
+    void chatAtIsTheEventsChatForEveryKindOfLog() {
+        List<EventLogEntry> entries = new ArrayList<>();
+        for (int i = 0; i < 300; i++) { // enough bytes for several chunks
+            entries.add(entry("e" + i, "chat-" + (i * 7 % 5), Map.of("content", "text " + i)));
+        }
+        entries.set(17, entry("e17", "odd", Map.of("price", new BigDecimal("3.50")))); // kept as an object
+        GrowingList<EventLogEntry> log = GrowingList.copyOf(entries, EventLogEntryCodec.INSTANCE);
+        assertThat(log.keptAsObject(17)).isTrue();
+
+        for (List<EventLogEntry> events : List.of(log, log.subList(0, 120), new ArrayList<>(log))) {
+            for (int i = 0; i < events.size(); i++) {
+                assertThat(Lists.chatAt(events, i)).isEqualTo(events.get(i).chatId());
+            }
+        }
+        assertThatThrownBy(() -> Lists.chatAt(log, 300)).isInstanceOf(IndexOutOfBoundsException.class);
+        assertThatThrownBy(() -> Lists.chatAt(log, -1)).isInstanceOf(IndexOutOfBoundsException.class);
     }
 
     @Test
