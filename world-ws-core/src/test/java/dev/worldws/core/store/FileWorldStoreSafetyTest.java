@@ -328,6 +328,35 @@ class FileWorldStoreSafetyTest {
                     .isInstanceOf(ReadOnlyTemplateException.class);
             assertThat(treeHash(dataDir.resolve("worlds"))).isEqualTo(before);
         }
+
+        @Test
+        @DisplayName("a link deeper down (the user's worlds folder, a world) pointing out of users/ is refused too")
+        void deeperLinkOutRefused() throws IOException {
+            String before = treeHash(dataDir.resolve("worlds"));
+            store.createUserSpace(UserId.of("mallory"));
+            Path worlds = dataDir.resolve("users/mallory/worlds");
+            Files.delete(worlds);
+            Files.createSymbolicLink(worlds, dataDir.resolve("worlds"));
+            assertThatThrownBy(() -> store.cloneFromTemplate(GARDEN, WorldKey.of("mallory", "garden2")))
+                    .isInstanceOf(ReadOnlyTemplateException.class).hasMessageContaining("outside the users folder");
+            assertThatThrownBy(() -> store.delete(WorldKey.of("mallory", "garden")))
+                    .isInstanceOf(ReadOnlyTemplateException.class);
+            assertThat(treeHash(dataDir.resolve("worlds"))).isEqualTo(before);
+        }
+
+        @Test
+        @DisplayName("a user space that is a link to another place inside users/ still clones, saves and deletes there")
+        void linkWithinUsersAllowed() throws IOException {
+            Files.createDirectories(dataDir.resolve("users/.shared/bob"));
+            Files.createSymbolicLink(dataDir.resolve("users/bob"), dataDir.resolve("users/.shared/bob"));
+            WorldKey key = WorldKey.of("bob", "garden");
+            World cloned = store.cloneFromTemplate(GARDEN, key);
+            store.save(key, SampleWorlds.remember(cloned, "poet", "kept"));
+            assertThat(dataDir.resolve("users/.shared/bob/worlds/garden/agents/poet/memory.json")).content()
+                    .contains("kept");
+            assertThat(store.delete(key)).isTrue();
+            assertThat(dataDir.resolve("users/.shared/bob/worlds/garden")).doesNotExist();
+        }
     }
 
     /** A SHA-256 over every path (sorted) and file content below {@code root}. */
