@@ -7,7 +7,7 @@
 # pair, not by one run. Loopback only; bounded in time.
 #   bash bench/ab.sh JAR_A JAR_B
 # Environment: PAIRS (3), USERS (1000), RATE (1000), MEASURED (10 seconds), WARM (2), PRE (20: seconds of the unmeasured
-# chat at RATE/2 before; 0 for none), JAVA_OPTS (the suite's: G1, MaxGCPauseMillis=5, G1NewSizePercent=1), JAVA_OPTS_A, JAVA_OPTS_B,
+# chat at RATE/2 before; 0 for none), JAVA_OPTS (default: bench/jvm-flags.js, the recommended flags), JAVA_OPTS_A, JAVA_OPTS_B,
 # ARGS_A, ARGS_B (added to one side's JVM flags or server arguments), DATA_ROOT (/dev/shm if it exists: tmpfs).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -15,7 +15,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 jars=("$1" "$2")
 pairs="${PAIRS:-3}"; users="${USERS:-1000}"; rate="${RATE:-1000}"; seconds="${MEASURED:-10}"; warm="${WARM:-2}"
 pre="${PRE:-20}"
-java_opts="${JAVA_OPTS:--Xmx1g -XX:+UseG1GC -XX:MaxGCPauseMillis=5 -XX:+UnlockExperimentalVMOptions -XX:G1NewSizePercent=1 -XX:TrimNativeHeapInterval=5000}"
+java_opts="${JAVA_OPTS:-$(node -p "require('$here/jvm-flags.js').JAVA_OPTS")}"
 gc_log="$(node -p "require('$here/gc-pauses.js').GC_LOG")"
 root="${DATA_ROOT:-$( [ -d /dev/shm ] && echo /dev/shm || echo "${TMPDIR:-/tmp}" )}"
 [ -d "$here/node_modules" ] || npm ci --prefix "$here" --no-audit --no-fund

@@ -28,7 +28,7 @@ EOF
 export MALLOC_ARENA_MAX=2
 # shellcheck source=server.sh
 . "$here/server.sh"
-start_server "$out" "$jar" "-Xmx1g -XX:+UseG1GC -XX:MaxGCPauseMillis=5 -XX:+UnlockExperimentalVMOptions -XX:G1NewSizePercent=1 -XX:-UseTLAB" "--durability write-back"
+start_server "$out" "$jar" "$(node -p "require('$here/jvm-flags.js').JAVA_OPTS") -XX:-UseTLAB" "--durability write-back"
 trap 'kill "$pid" 2>/dev/null || true' EXIT
 await_port "$out"
 

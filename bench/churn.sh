@@ -16,7 +16,7 @@ server_args="${4:---durability write-back}"
   echo "usage: bash bench/churn.sh [USERS] [SECONDS] [JAR] [server args]: USERS and SECONDS are positive numbers" >&2
   exit 2
 }
-java_opts="${JAVA_OPTS:--Xmx1g -XX:+UseG1GC -XX:MaxGCPauseMillis=5 -XX:+UnlockExperimentalVMOptions -XX:G1NewSizePercent=1 -XX:TrimNativeHeapInterval=5000}"
+java_opts="${JAVA_OPTS:-$(node -p "require('$here/jvm-flags.js').JAVA_OPTS")}"
 export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 [ -d "$here/node_modules" ] || npm ci --prefix "$here" --no-audit --no-fund

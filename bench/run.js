@@ -27,13 +27,14 @@ const { parseArgs } = require('./baselines/world-logic');
 const { wsAdapter, socketIoAdapter } = require('./loadgen/adapters');
 const { assertLoopbackSources } = require('./loadgen/guard');
 const { GC_LOG, gcPauses: pausesInLog } = require('./gc-pauses');
+const { JAVA_OPTS } = require('./jvm-flags');
 const S = require('./loadgen/scenarios');
 
 const exec = promisify(execFile);
 const ROOT = path.resolve(__dirname, '..');
 const o = parseArgs(process.argv.slice(2), {
   servers: 'ours,ws,socketio', java: 'java', jar: path.join(ROOT, 'examples/target/world-ws-server.jar'),
-  template: '', javaOpts: '-Xmx1g -XX:+UseG1GC -XX:MaxGCPauseMillis=5 -XX:+UnlockExperimentalVMOptions -XX:G1NewSizePercent=1 -XX:TrimNativeHeapInterval=5000', mallocArenas: '2', oursArgs: '--durability write-back', fsyncChat: 'true', out: path.join(__dirname, 'results'),
+  template: '', javaOpts: JAVA_OPTS, mallocArenas: '2', oursArgs: '--durability write-back', fsyncChat: 'true', out: path.join(__dirname, 'results'),
   sources: '127.0.0.1,127.0.0.2,127.0.0.3,127.0.0.4', maxMinutes: '', graceMs: '500',
 });
 
